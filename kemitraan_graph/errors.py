@@ -1,0 +1,85 @@
+"""One exception type per kind of failure; each carries where it happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KemitraanError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    #: exit code the CLI uses: 2 bad input, 1 a failed check
+    exit_code = 2
+
+
+@dataclass
+class LoadError(KemitraanError):
+    """A file could not be read or parsed."""
+
+    path: str
+    line: int | None
+    column: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class QueryError(KemitraanError):
+    """A query is malformed, refused by a guard, or failed while running."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+    source: str | None = None  # query name or file
+
+    def __str__(self) -> str:
+        where = self.source or "query"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class QueryRefused(QueryError):
+    """A query asked for something the guard forbids (update, network access)."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit."""
+
+
+@dataclass
+class ParameterError(KemitraanError):
+    """A query parameter is unknown, missing or of the wrong type."""
+
+    name: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"parameter {self.name!r}: {self.message}"
+
+
+class ValidationFailed(KemitraanError):
+    """The graph does not conform to the shapes (carries the report)."""
+
+    exit_code = 1
+
+    def __init__(self, report):
+        self.report = report
+        super().__init__(f"{len(report.violations)} SHACL violation(s)")
+
+
+class StoreError(KemitraanError):
+    """A store could not be opened or used."""
+
+
+class ViewError(KemitraanError):
+    """A network view was asked for with bad arguments."""

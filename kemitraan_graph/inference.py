@@ -1,0 +1,48 @@
+"""Derived shortcuts and RDFS / OWL-RL closure, each in its own named graph."""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from .namespaces import DERIVED_GRAPH, INFERRED_GRAPH
+from .store import Backend
+
+REASONERS = ("rdfs", "owlrl")
+
+#: kmt:hasPartner / kmt:partnerIn from the n-ary participations (the ontology's property chain)
+SHORTCUTS = f"""
+DROP SILENT GRAPH <{DERIVED_GRAPH}> ;
+INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?case kmt:hasPartner ?party . ?party kmt:partnerIn ?case }} }}
+WHERE {{ ?case kmt:hasParticipation ?p . ?p org:member ?party }}
+"""
+
+
+def derive_shortcuts(backend: Backend) -> None:
+    """Materialise the direct party shortcut so simple queries stay simple."""
+    backend.run_update(SHORTCUTS)
+
+
+def closure(graph: Graph, reasoner: str = "owlrl") -> Graph:
+    """The triples that RDFS or OWL-RL entails from ``graph`` and that it does not already hold."""
+    import owlrl
+
+    if reasoner not in REASONERS:
+        raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {', '.join(REASONERS)}")
+    semantics = owlrl.OWLRL_Semantics if reasoner == "owlrl" else owlrl.RDFS_Semantics
+    work = Graph()
+    for t in graph:
+        work.add(t)
+    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
+    new = Graph()
+    for t in work:
+        if t not in graph:
+            new.add(t)
+    return new
+
+
+def infer(backend: Backend, merged: Graph, reasoner: str = "owlrl") -> int:
+    """Replace the inferred graph with the closure of ``merged``; returns its size."""
+    new = closure(merged, reasoner)
+    backend.drop_graph(str(INFERRED_GRAPH))
+    backend.add_triples(new, str(INFERRED_GRAPH))
+    return len(new)

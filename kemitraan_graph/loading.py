@@ -1,0 +1,192 @@
+"""Files -> named graphs: one graph per file, all or nothing, errors as ``path:line: message``.
+
+Nothing is fetched: ``owl:imports`` are followed only to local files, JSON-LD remote contexts are
+refused by the parser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import LoadError
+from .store import Backend
+
+#: file extension -> parser
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ntriples": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+SHAPES_NAME = "shapes.ttl"
+STAGING_SUFFIX = "#kemitraan-staging"
+
+Progress = Callable[[str, int, int], None]  # (file, done, total)
+
+
+def bundled_root() -> Path:
+    """Where the bundled ontology, data and queries are: inside the wheel, or the checkout."""
+    pkg = Path(__file__).resolve().parent
+    inside = pkg / "bundled"
+    return inside if (inside / "ontology").is_dir() else pkg.parent
+
+
+def ontology_files() -> list[Path]:
+    root = bundled_root() / "ontology"
+    return [p for p in rdf_files([root]) if p.name != SHAPES_NAME]
+
+
+def shapes_path() -> Path:
+    return bundled_root() / "ontology" / SHAPES_NAME
+
+
+def bundled_data_files() -> list[Path]:
+    return rdf_files([bundled_root() / "data"])
+
+
+def rdf_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into RDF files (sorted; folders recursively).
+
+    Inside folders, names starting with ``.`` or ``_`` are skipped (work in progress); a file
+    named explicitly is always taken, and must have a known extension.
+    """
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                if f.is_file() and f.suffix.lower() in FORMATS and not any(
+                    part.startswith((".", "_")) for part in rel
+                ):
+                    out.append(f)
+        elif p.is_file():
+            if p.suffix.lower() not in FORMATS:
+                known = ", ".join(sorted(FORMATS))
+                raise LoadError(str(p), None, None, f"unknown RDF file extension {p.suffix!r} (known: {known})")
+            out.append(p)
+        else:
+            raise LoadError(str(p), None, None, "no such file or folder")
+    return list(dict.fromkeys(out))
+
+
+def graph_iri(path: Path) -> str:
+    """The named graph that holds a file's triples: the file's own ``file:`` IRI."""
+    return path.resolve().as_uri()
+
+
+def file_of_graph(iri: str) -> str:
+    """Human-readable file name of a graph IRI (relative to the working folder when possible)."""
+    if not iri.startswith("file://"):
+        return iri
+    from urllib.parse import unquote, urlparse
+
+    p = Path(unquote(urlparse(iri).path))
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class LoadReport:
+    files: list[Path] = field(default_factory=list)
+    loaded: list[Path] = field(default_factory=list)  # parsed this time
+    unchanged: list[Path] = field(default_factory=list)  # kept from a persistent store
+    removed: list[str] = field(default_factory=list)  # graphs of files no longer given
+    triples: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def triples_per_second(self) -> float:
+        return self.triples / self.seconds if self.seconds else 0.0
+
+
+def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | None = None) -> LoadReport:
+    """Make the store hold exactly ``files``, one named graph each.
+
+    Unchanged files of a persistent store are not parsed again. On any error, the store is left
+    as it was before the call (new graphs dropped, replaced ones untouched) and LoadError raised.
+    """
+    t0 = time.perf_counter()
+    report = LoadReport(files=list(files))
+    known = backend.file_hashes()
+    wanted = {graph_iri(p): p for p in files}
+    present = backend.graph_names()
+    created: list[str] = []
+    staged: list[tuple[str, str]] = []  # (staging graph, final graph)
+    hashes: dict[str, str] = {}
+    try:
+        for i, path in enumerate(files):
+            g = graph_iri(path)
+            digest = sha256(path) if backend.persistent else ""
+            if backend.persistent and known.get(g) == digest and g in present:
+                report.unchanged.append(path)
+            else:
+                fmt = FORMATS[path.suffix.lower()]
+                if g in present:
+                    stage = g + STAGING_SUFFIX
+                    backend.drop_graph(stage)
+                    staged.append((stage, g))
+                    report.triples += backend.load_file(path, stage, fmt, path.resolve().as_uri())
+                else:
+                    created.append(g)
+                    report.triples += backend.load_file(path, g, fmt, path.resolve().as_uri())
+                report.loaded.append(path)
+                hashes[g] = digest
+            if progress:
+                progress(str(path), i + 1, len(files))
+    except BaseException:
+        for g in created:
+            backend.drop_graph(g)
+        for stage, _ in staged:
+            backend.drop_graph(stage)
+        raise
+    for stage, g in staged:
+        backend.drop_graph(g)
+        backend.run_update(f"MOVE <{stage}> TO <{g}>")
+    for g in sorted(present - set(wanted)):
+        if g.startswith("file:"):  # a file given last time but not now (or a stale staging graph)
+            backend.drop_graph(g)
+            report.removed.append(g)
+    if backend.persistent:
+        kept = {g: h for g, h in known.items() if g in wanted}
+        backend.save_file_hashes({**kept, **hashes})
+    report.warnings += check_imports(backend)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def check_imports(backend: Backend) -> list[str]:
+    """owl:imports are never fetched: say which ones point at nothing loaded."""
+    res = backend.run_query(
+        "SELECT DISTINCT ?imp WHERE { ?o owl:imports ?imp . "
+        "FILTER NOT EXISTS { { ?imp a owl:Ontology } UNION { ?x owl:versionIRI ?imp } } }",
+        {},
+    )
+    return [
+        f"owl:imports <{imp}> is not loaded and was not fetched (pass it with --data to include it)"
+        for (imp,) in res.rows
+    ]

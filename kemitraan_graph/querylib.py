@@ -1,0 +1,273 @@
+"""The query library: discover ``.rq`` files, read their headers, bind parameters, guard queries.
+
+A library query opens with ``#`` header lines::
+
+    # title: Partnerships in a sector, with their parties
+    # title@id: Kemitraan dalam suatu sektor, beserta para pihaknya
+    # description: Every case tagged with the sector or a narrower one.
+    # param: sector iri kmt:sector-infrastructure
+    # view: table
+
+Parameters are bound as values (Oxigraph substitutions / rdflib initBindings), never pasted
+into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from .errors import ParameterError, QueryError, QueryRefused
+from .namespaces import PREFIXES
+
+PARAM_TYPES = ("iri", "string", "integer", "date", "year")
+VIEWS = ("table", "graph")
+HEADER_KEYS = ("title", "description", "param", "view")
+_HEADER_LINE = re.compile(r"#\s*([A-Za-z]+)(?:@([a-z]{2,3}))?\s*:\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None = None
+
+
+@dataclass
+class LibraryQuery:
+    name: str
+    text: str
+    path: Path | None = None
+    title: dict[str, str] = field(default_factory=dict)  # lang -> text ("en" for untagged)
+    description: dict[str, str] = field(default_factory=dict)
+    params: list[Param] = field(default_factory=list)
+    view: str = "table"
+
+    def get_title(self, lang: str = "en") -> str:
+        return pick_lang(self.title, lang) or self.name
+
+    def get_description(self, lang: str = "en") -> str:
+        return pick_lang(self.description, lang) or ""
+
+    def bind(self, given: dict[str, object]) -> dict[str, Node]:
+        """Check and convert parameter values; defaults fill the ones not given."""
+        declared = {p.name: p for p in self.params}
+        for name in given:
+            if name not in declared:
+                names = ", ".join(declared) or "none"
+                raise ParameterError(name, f"unknown parameter of query {self.name!r} (it takes: {names})")
+        out: dict[str, Node] = {}
+        for p in self.params:
+            raw = given.get(p.name, p.default)
+            if raw is None:
+                raise ParameterError(p.name, f"missing: query {self.name!r} needs --param {p.name}=<{p.type}>")
+            out[p.name] = coerce(p, raw)
+        return out
+
+
+def pick_lang(texts: dict[str, str], lang: str) -> str | None:
+    """The text in ``lang``, falling back to the other language, then to anything."""
+    other = "en" if lang == "id" else "id"
+    for key in (lang, other):
+        if texts.get(key):
+            return texts[key]
+    return next(iter(texts.values()), None)
+
+
+def expand_curie(value: str, prefixes: dict[str, str] | None = None) -> str | None:
+    """``kmt:x`` -> full IRI with the project's prefixes; ``<iri>``, ``scheme://...`` and ``urn:`` as is."""
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    prefix, sep, local = value.partition(":")
+    ns = (prefixes or PREFIXES).get(prefix)
+    if sep and ns is not None:
+        return ns + local
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", value) or value.startswith("urn:"):
+        return value
+    return None
+
+
+def coerce(param: Param, raw: object) -> Node:
+    if isinstance(raw, (URIRef, Literal)):
+        return raw
+    text = str(raw)
+    kind = param.type
+    if kind == "iri":
+        iri = expand_curie(text)
+        if iri is None or not re.fullmatch(r"[^\s<>\"{}|^`\\]+", iri):
+            raise ParameterError(param.name, f"expected an IRI (<...>, http(s)://... or prefix:name), got {text!r}")
+        return URIRef(iri)
+    if kind == "string":
+        return Literal(text)
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", text.strip()):
+            raise ParameterError(param.name, f"expected an integer, got {text!r}")
+        return Literal(int(text), datatype=XSD.integer)
+    if kind == "date":
+        try:
+            return Literal(date.fromisoformat(text.strip()).isoformat(), datatype=XSD.date)
+        except ValueError:
+            raise ParameterError(param.name, f"expected a date YYYY-MM-DD, got {text!r}") from None
+    if kind == "year":
+        if not re.fullmatch(r"\d{4}", text.strip()):
+            raise ParameterError(param.name, f"expected a four-digit year, got {text!r}")
+        return Literal(int(text), datatype=XSD.integer)
+    raise ParameterError(param.name, f"unknown parameter type {kind!r}")
+
+
+# --- headers and discovery ---------------------------------------------------------------
+
+def parse_query_text(text: str, name: str, path: Path | None = None) -> LibraryQuery:
+    """Read the ``#`` header of a query; errors name the file and line."""
+    q = LibraryQuery(name=name, text=text, path=path)
+    where = str(path) if path else name
+    for lineno, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        m = _HEADER_LINE.fullmatch(stripped)
+        if not m:
+            continue  # a free comment
+        key, lang, value = m.group(1).lower(), m.group(2) or "en", m.group(3)
+        if key not in HEADER_KEYS:
+            continue  # other comments that look like "word: text" are free text too
+        if key in ("title", "description"):
+            getattr(q, key)[lang] = value
+        elif key == "param":
+            parts = value.split(None, 2)
+            if len(parts) < 2 or parts[1] not in PARAM_TYPES or not re.fullmatch(r"[A-Za-z_]\w*", parts[0]):
+                raise QueryError(
+                    f"bad param header {value!r}: expected 'NAME TYPE [default]' with TYPE one of "
+                    f"{', '.join(PARAM_TYPES)}", lineno, 1, where)
+            q.params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else None))
+        elif key == "view":
+            if value not in VIEWS:
+                raise QueryError(f"bad view {value!r}: expected one of {', '.join(VIEWS)}", lineno, 1, where)
+            q.view = value
+    return q
+
+
+def library_dirs() -> list[Path]:
+    from .loading import bundled_root
+
+    return [bundled_root() / "queries"]
+
+
+def discover(dirs: list[Path] | None = None) -> dict[str, LibraryQuery]:
+    """Every ``.rq`` file in the library folders, by name (file stem)."""
+    out: dict[str, LibraryQuery] = {}
+    for d in dirs or library_dirs():
+        for path in sorted(Path(d).glob("*.rq")):
+            out[path.stem] = parse_query_text(path.read_text(encoding="utf-8"), path.stem, path)
+    return out
+
+
+def resolve(name_or_text: str, library: dict[str, LibraryQuery] | None = None) -> LibraryQuery:
+    """A library name, a path to an ``.rq`` file, or query text itself."""
+    library = discover() if library is None else library
+    if name_or_text in library:
+        return library[name_or_text]
+    looks_like_path = "\n" not in name_or_text and name_or_text.strip().endswith((".rq", ".sparql"))
+    if looks_like_path:
+        path = Path(name_or_text)
+        if not path.is_file():
+            raise QueryError("no such query file", source=name_or_text)
+        return parse_query_text(path.read_text(encoding="utf-8"), path.stem, path)
+    if re.fullmatch(r"[\w\-]+", name_or_text.strip()):
+        names = ", ".join(sorted(library))
+        raise QueryError(f"no library query named {name_or_text!r} (known: {names})", source="query")
+    return parse_query_text(name_or_text, "query")
+
+
+# --- the guard ---------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
+  | (?P<word>(?:[\w\-.:%\u00b7\u00c0-\uffff]|\\[^\s])+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+def tokens(text: str) -> list[tuple[str, str, int]]:
+    """Significant tokens (kind, text, offset); never raises, whatever the input."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            out.append((kind, m.group(), m.start()))
+    return out
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+@lru_cache(maxsize=512)
+def _scan(text: str) -> tuple[tuple[str, int] | None, tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+    """(first update keyword, SERVICE keywords, FROM graph IRIs) with their offsets."""
+    toks = tokens(text)
+    prefixes: dict[str, str] = {}
+    update = None
+    services: list[tuple[str, int]] = []
+    froms: list[tuple[str, int]] = []
+    for i, (kind, tok, off) in enumerate(toks):
+        if kind != "word":
+            continue
+        upper = tok.upper()
+        if upper == "PREFIX" and i + 2 < len(toks) and toks[i + 2][0] == "iri":
+            prefixes[toks[i + 1][1].rstrip(":")] = toks[i + 2][1][1:-1]
+        elif upper in UPDATE_WORDS and update is None:
+            update = (upper, off)
+        elif upper == "SERVICE":
+            services.append((tok, off))
+        elif upper == "FROM":
+            j = i + 1
+            if j < len(toks) and toks[j][1].upper() == "NAMED":
+                j += 1
+            if j < len(toks):
+                target = toks[j][1]
+                iri = target[1:-1] if toks[j][0] == "iri" else expand_curie(target, {**PREFIXES, **prefixes})
+                froms.append((iri or target, toks[j][2]))
+    return update, tuple(services), tuple(froms)
+
+
+def guard(text: str, *, allow_network: bool = False, local_graphs: set[str] | frozenset[str] = frozenset(),
+          source: str = "query") -> None:
+    """Refuse updates always, and network access (SERVICE, FROM a non-local graph) by default."""
+    update, services, froms = _scan(text)
+    if update:
+        line, col = position(text, update[1])
+        raise QueryRefused(f"{update[0]} is an update: queries are read-only here", line, col, source)
+    if allow_network:
+        return
+    for _tok, off in services:
+        line, col = position(text, off)
+        raise QueryRefused("SERVICE reaches the network; pass --allow-network to allow it", line, col, source)
+    for iri, off in froms:
+        if iri not in local_graphs:
+            line, col = position(text, off)
+            raise QueryRefused(
+                f"FROM <{iri}> is not a graph in the store (it could be fetched from the network); "
+                "pass --allow-network to allow it", line, col, source)

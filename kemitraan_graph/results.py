@@ -1,0 +1,237 @@
+"""One query-result type, and every output format made from it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+#: formats a SELECT/ASK result can be written in
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "sparql-xml")
+#: formats a CONSTRUCT/DESCRIBE result can be written in
+GRAPH_FORMATS = ("table", "turtle", "ntriples", "json", "csv", "tsv")
+ALL_FORMATS = tuple(dict.fromkeys(SELECT_FORMATS + GRAPH_FORMATS))
+
+Labeller = Callable[[Node], str]
+
+
+@dataclass
+class QueryResult:
+    """Rows of a SELECT, the answer of an ASK, or the triples of a CONSTRUCT/DESCRIBE."""
+
+    kind: str  # "select", "ask" or "graph"
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+
+    # --- construction ---------------------------------------------------------------
+    @classmethod
+    def from_oxigraph(cls, res: Any, convert: Callable[[Any], Node | None]) -> QueryResult:
+        import pyoxigraph as ox
+
+        if isinstance(res, ox.QueryBoolean):
+            return cls("ask", boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            names = [v.value for v in res.variables]
+            rows = [tuple(convert(sol[i]) for i in range(len(names))) for sol in res]
+            return cls("select", names, rows)
+        rows = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in res]
+        return cls("graph", ["subject", "predicate", "object"], rows)
+
+    @classmethod
+    def from_rdflib(cls, res: Any) -> QueryResult:
+        if res.type == "ASK":
+            return cls("ask", boolean=bool(res.askAnswer))
+        if res.type == "SELECT":
+            names = [str(v) for v in res.vars]
+            return cls("select", names, [tuple(row) for row in res])
+        return cls("graph", ["subject", "predicate", "object"], [tuple(t) for t in res.graph])
+
+    # --- access ---------------------------------------------------------------------
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.boolean) if self.kind == "ask" else bool(self.rows)
+
+    def column(self, name: str) -> list[Node | None]:
+        i = self.vars.index(name)
+        return [row[i] for row in self.rows]
+
+    def to_dicts(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
+
+    def values(self) -> set[tuple[str | None, ...]]:
+        """The answer set as plain strings (handy for tests and comparisons)."""
+        return {tuple(None if v is None else str(v) for v in row) for row in self.rows}
+
+    def graph(self) -> Graph:
+        if self.kind != "graph":
+            raise TypeError("only CONSTRUCT/DESCRIBE results are graphs")
+        g = Graph()
+        for t in self.rows:
+            g.add(t)  # type: ignore[arg-type]
+        return g
+
+    def limited(self, limit: int | None) -> QueryResult:
+        if limit is None or len(self.rows) <= limit:
+            return self
+        return QueryResult(self.kind, self.vars, self.rows[:limit], self.boolean)
+
+    def to_dataframe(self):
+        """A pandas DataFrame of the rows (needs the ``pandas`` extra)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("to_dataframe() needs pandas: pip install 'kemitraan-graph[pandas]'") from exc
+        if self.kind == "ask":
+            return pd.DataFrame({"boolean": [self.boolean]})
+        return pd.DataFrame([[_python(v) for v in row] for row in self.rows], columns=self.vars)
+
+    # --- output ---------------------------------------------------------------------
+    def serialize(self, fmt: str, labeller: Labeller | None = None) -> str:
+        """Text of the result in ``fmt`` (see ALL_FORMATS); ``table`` uses ``labeller`` for IRIs."""
+        if self.kind == "ask":
+            if fmt == "sparql-json":
+                return json.dumps({"head": {}, "boolean": self.boolean}) + "\n"
+            if fmt == "sparql-xml":
+                return (_XML_HEAD + "<head/>\n  <boolean>" + ("true" if self.boolean else "false")
+                        + "</boolean>\n</sparql>\n")
+            if fmt == "json":
+                return json.dumps({"boolean": self.boolean}) + "\n"
+            return ("true" if self.boolean else "false") + "\n"
+        writer = _WRITERS.get(fmt)
+        if writer is None or (self.kind == "graph" and fmt not in GRAPH_FORMATS) or (
+            self.kind == "select" and fmt not in SELECT_FORMATS
+        ):
+            allowed = GRAPH_FORMATS if self.kind == "graph" else SELECT_FORMATS
+            raise ValueError(f"format {fmt!r} does not fit a {self.kind} result; use one of {', '.join(allowed)}")
+        return writer(self, labeller)
+
+
+def _python(v: Node | None) -> Any:
+    if isinstance(v, Literal):
+        return v.toPython()
+    return None if v is None else str(v)
+
+
+def _plain(v: Node | None) -> str:
+    return "" if v is None else str(v)
+
+
+def _nt(v: Node | None) -> str:
+    return "" if v is None else v.n3()
+
+
+def _json_term(v: Node) -> dict[str, str]:
+    if isinstance(v, URIRef):
+        return {"type": "uri", "value": str(v)}
+    if isinstance(v, BNode):
+        return {"type": "bnode", "value": str(v)}
+    out = {"type": "literal", "value": str(v)}
+    if v.language:
+        out["xml:lang"] = v.language
+    elif v.datatype:
+        out["datatype"] = str(v.datatype)
+    return out
+
+
+def _table(res: QueryResult, labeller: Labeller | None) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    show = labeller or (lambda v: str(v))
+    table = Table(show_lines=False, header_style="bold")
+    for name in res.vars:
+        table.add_column(name, overflow="fold")
+    for row in res.rows:
+        table.add_row(*["" if v is None else (show(v) if isinstance(v, URIRef) else str(v)) for v in row])
+    buf = io.StringIO()
+    Console(file=buf, width=160, color_system=None, markup=False, emoji=False).print(table)
+    count = f"{len(res.rows)} row" + ("" if len(res.rows) == 1 else "s")
+    return buf.getvalue() + count + "\n"
+
+
+def _csv(res: QueryResult, _labeller: Labeller | None, delimiter: str = ",") -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n" if delimiter == "," else "\n")
+    if delimiter == ",":
+        w.writerow(res.vars)
+        w.writerows([[_plain(v) for v in row] for row in res.rows])
+    else:  # SPARQL 1.1 TSV: variables with '?', terms in N-Triples syntax
+        buf.write("\t".join("?" + v for v in res.vars) + "\n")
+        for row in res.rows:
+            buf.write("\t".join(_nt(v) for v in row) + "\n")
+    return buf.getvalue()
+
+
+def _json(res: QueryResult, _labeller: Labeller | None) -> str:
+    rows = [{k: _plain(v) for k, v in zip(res.vars, row, strict=True) if v is not None} for row in res.rows]
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def _sparql_json(res: QueryResult, _labeller: Labeller | None) -> str:
+    bindings = [{k: _json_term(v) for k, v in zip(res.vars, row, strict=True) if v is not None}
+                for row in res.rows]
+    return json.dumps({"head": {"vars": res.vars}, "results": {"bindings": bindings}}, ensure_ascii=False) + "\n"
+
+
+_XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  '
+
+
+def _sparql_xml(res: QueryResult, _labeller: Labeller | None) -> str:
+    out = [_XML_HEAD + "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in res.vars]
+    out.append("</head>\n  <results>")
+    for row in res.rows:
+        out.append("\n    <result>")
+        for name, v in zip(res.vars, row, strict=True):
+            if v is None:
+                continue
+            if isinstance(v, URIRef):
+                inner = f"<uri>{xml_escape(str(v))}</uri>"
+            elif isinstance(v, BNode):
+                inner = f"<bnode>{xml_escape(str(v))}</bnode>"
+            else:
+                attr = (f" xml:lang={quoteattr(v.language)}" if v.language
+                        else f" datatype={quoteattr(str(v.datatype))}" if v.datatype else "")
+                inner = f"<literal{attr}>{xml_escape(str(v))}</literal>"
+            out.append(f"<binding name={quoteattr(name)}>{inner}</binding>")
+        out.append("</result>")
+    out.append("\n  </results>\n</sparql>\n")
+    return "".join(out)
+
+
+def _rdf(fmt: str) -> Callable[[QueryResult, Labeller | None], str]:
+    def write(res: QueryResult, _labeller: Labeller | None) -> str:
+        from .namespaces import PREFIXES
+
+        g = res.graph()
+        for p, ns in PREFIXES.items():
+            g.bind(p, ns, override=True)
+        return g.serialize(format=fmt)
+
+    return write
+
+
+_WRITERS: dict[str, Callable[[QueryResult, Labeller | None], str]] = {
+    "table": _table,
+    "csv": _csv,
+    "tsv": lambda r, lab: _csv(r, lab, "\t"),
+    "json": _json,
+    "sparql-json": _sparql_json,
+    "sparql-xml": _sparql_xml,
+    "turtle": _rdf("turtle"),
+    "ntriples": _rdf("nt"),
+}
