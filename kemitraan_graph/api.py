@@ -13,7 +13,7 @@ from rdflib.term import Node
 from . import loading, querylib
 from .namespaces import DERIVED_GRAPH, INFERRED_GRAPH, PREFIXES
 from .results import QueryResult
-from .store import Backend, open_backend
+from .store import Backend, from_ox, open_backend
 
 DEFAULT_TIMEOUT = 30.0
 EXPORT_FORMATS = {
@@ -150,8 +150,8 @@ class KnowledgeGraph:
         present = self.backend.graph_names()
         for name in graphs:
             if name in present:
-                for t in self.dataset.graph(URIRef(name)):
-                    g.add(t)
+                for q in self.backend.quads(name):
+                    g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
         return g
 
     # --- checks --------------------------------------------------------------------------

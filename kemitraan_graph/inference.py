@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from .namespaces import DERIVED_GRAPH, INFERRED_GRAPH
 from .store import Backend
@@ -13,7 +13,7 @@ REASONERS = ("rdfs", "owlrl")
 SHORTCUTS = f"""
 DROP SILENT GRAPH <{DERIVED_GRAPH}> ;
 INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?case kmt:hasPartner ?party . ?party kmt:partnerIn ?case }} }}
-WHERE {{ ?case kmt:hasParticipation ?p . ?p org:member ?party }}
+WHERE {{ GRAPH ?g1 {{ ?case kmt:hasParticipation ?p }} GRAPH ?g2 {{ ?p org:member ?party }} }}
 """
 
 
@@ -35,7 +35,8 @@ def closure(graph: Graph, reasoner: str = "owlrl") -> Graph:
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(work)
     new = Graph()
     for t in work:
-        if t not in graph:
+        # owlrl works in generalised RDF (literals as subjects); keep only RDF triples
+        if t not in graph and not isinstance(t[0], Literal) and isinstance(t[1], URIRef):
             new.add(t)
     return new
 

@@ -189,6 +189,37 @@ def resolve(name_or_text: str, library: dict[str, LibraryQuery] | None = None) -
     return parse_query_text(name_or_text, "query")
 
 
+def inject_values(text: str, bindings: dict[str, Node]) -> str:
+    """Bind parameters with a VALUES block at the start of the WHERE group.
+
+    The values are serialised as RDF terms (N-Triples escaping), so no parameter can change the
+    query's structure; a VALUES block at the top of the group is exactly SEP-0007 substitution.
+    """
+    if not bindings:
+        return text
+    toks = tokens(text)
+    brace = None
+    for i, (kind, tok, _off) in enumerate(toks):
+        if kind == "word" and tok.upper() == "WHERE":
+            brace = next((t for t in toks[i + 1:] if t[1] == "{"), None)
+            break
+    if brace is None:  # SELECT ... { } / ASK { } without the optional WHERE keyword
+        brace = next((t for t in toks if t[1] == "{"), None)
+    if brace is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    names = list(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+            raise ParameterError(name, "not a valid SPARQL variable name")
+    for value in bindings.values():
+        if isinstance(value, URIRef) and not re.fullmatch(r"[^\s<>\"{}|^`\\]*", str(value)):
+            raise ParameterError(str(value), "not a valid IRI")
+    block = ("VALUES (" + " ".join("?" + n for n in names) + ") { ("
+             + " ".join(bindings[n].n3() for n in names) + ") } ")
+    at = brace[2] + 1
+    return text[:at] + " " + block + text[at:]
+
+
 # --- the guard ---------------------------------------------------------------------------
 
 _TOKEN = re.compile(

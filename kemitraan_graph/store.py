@@ -23,6 +23,9 @@ from .namespaces import PREFIXES
 from .results import QueryResult
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 # --- term conversion (pyoxigraph <-> rdflib), kept here and nowhere else -------------------
 
 def from_ox(term: Any) -> Node | None:
@@ -35,7 +38,10 @@ def from_ox(term: Any) -> Node | None:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:  # RDF 1.1 simple literal: rdflib spells it without a datatype
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
     if isinstance(term, ox.DefaultGraph):
         return DATASET_DEFAULT_GRAPH_ID
     raise TypeError(f"unsupported term {term!r}")
@@ -193,9 +199,10 @@ class OxigraphBackend(Backend):
         return {g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)}
 
     def run_query(self, text: str, bindings: Mapping[str, Node], *, union: bool = True) -> QueryResult:
-        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        from .querylib import inject_values
+
         try:
-            res = self.ox.query(text, use_default_graph_as_union=union, substitutions=subs or None,
+            res = self.ox.query(inject_values(text, dict(bindings)), use_default_graph_as_union=union,
                                 prefixes=PREFIXES)
             return QueryResult.from_oxigraph(res, from_ox)
         except SyntaxError as exc:
@@ -237,8 +244,17 @@ class OxigraphBackend(Backend):
             write_text(self._hash_file(), json.dumps(hashes, indent=1, sort_keys=True))
 
     def close(self) -> None:
+        """Flush, and release the store (and its folder lock) right away."""
+        if self.ox is None:
+            return
         if self.persistent:
             self.ox.flush()
+        self._dataset = None
+        self.ox = None
+        if self.persistent:
+            import gc
+
+            gc.collect()
 
 
 class RdflibBackend(Backend):
