@@ -93,7 +93,7 @@ class KnowledgeGraph:
             allow_network: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
         bindings = q.bind(params or {})
         source = str(q.path) if q.path else q.name
-        querylib.guard(q.text, allow_network=allow_network, local_graphs=self.backend.graph_names(),
+        querylib.guard(q.text, allow_network=allow_network, local_graphs=self.backend.graph_names,
                        source=source)
         try:
             return self.backend.query(q.text, bindings, timeout=timeout, source=source)
@@ -162,9 +162,13 @@ class KnowledgeGraph:
         data = self.merged(ontology=False)
         ontology = self.merged(data=False)
         union = data + ontology
-        shapes_graph = validation.load_shapes(Path(shapes) if shapes else loading.shapes_path())
-        report = validation.ValidationReport(
-            validation.shacl_violations(union, shapes_graph), focus_nodes_checked=len(set(data.subjects())))
+        shapes_graph, sparql_checks = validation.split_sparql_constraints(
+            validation.load_shapes(Path(shapes) if shapes else loading.shapes_path()))
+        violations = validation.shacl_violations(union, shapes_graph)
+        violations += validation.run_sparql_checks(
+            sparql_checks, lambda text: self.backend.run_query(text, {}), union)
+        report = validation.ValidationReport(sorted(violations, key=lambda v: (v.focus, v.path or "", v.text())),
+                                             focus_nodes_checked=len(set(data.subjects())))
         if closed_vocabulary:
             report.violations += validation.undefined_terms(data, ontology)
         sources = self._sources({v.focus for v in report.violations})

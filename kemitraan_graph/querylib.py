@@ -15,6 +15,7 @@ into the query text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -284,9 +285,13 @@ def _scan(text: str) -> tuple[tuple[str, int] | None, tuple[tuple[str, int], ...
     return update, tuple(services), tuple(froms)
 
 
-def guard(text: str, *, allow_network: bool = False, local_graphs: set[str] | frozenset[str] = frozenset(),
+def guard(text: str, *, allow_network: bool = False,
+          local_graphs: Callable[[], set[str]] | set[str] | frozenset[str] = frozenset(),
           source: str = "query") -> None:
-    """Refuse updates always, and network access (SERVICE, FROM a non-local graph) by default."""
+    """Refuse updates always, and network access (SERVICE, FROM a non-local graph) by default.
+
+    ``local_graphs``: the store's graph names (or a function giving them, called only for FROM).
+    """
     update, services, froms = _scan(text)
     if update:
         line, col = position(text, update[1])
@@ -296,6 +301,8 @@ def guard(text: str, *, allow_network: bool = False, local_graphs: set[str] | fr
     for _tok, off in services:
         line, col = position(text, off)
         raise QueryRefused("SERVICE reaches the network; pass --allow-network to allow it", line, col, source)
+    if froms and callable(local_graphs):
+        local_graphs = local_graphs()
     for iri, off in froms:
         if iri not in local_graphs:
             line, col = position(text, off)

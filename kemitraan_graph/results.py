@@ -39,11 +39,21 @@ class QueryResult:
 
         if isinstance(res, ox.QueryBoolean):
             return cls("ask", boolean=bool(res))
+        memo: dict[Any, Node | None] = {}  # results repeat terms a lot; convert each once
+
+        def term(t: Any) -> Node | None:
+            try:
+                return memo[t]
+            except KeyError:
+                memo[t] = value = convert(t)
+                return value
+
         if isinstance(res, ox.QuerySolutions):
             names = [v.value for v in res.variables]
-            rows = [tuple(convert(sol[i]) for i in range(len(names))) for sol in res]
+            width = range(len(names))
+            rows = [tuple(term(sol[i]) for i in width) for sol in res]
             return cls("select", names, rows)
-        rows = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in res]
+        rows = [(term(t.subject), term(t.predicate), term(t.object)) for t in res]
         return cls("graph", ["subject", "predicate", "object"], rows)
 
     @classmethod

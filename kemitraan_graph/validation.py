@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -101,6 +101,75 @@ def shacl_violations(data: Graph, shapes: Graph) -> list[Violation]:
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
         ))
     return sorted(out, key=lambda v: (v.focus, v.path or "", v.text()))
+
+
+@dataclass
+class SparqlCheck:
+    """A SHACL-SPARQL constraint, run natively on the store in one query (pySHACL would parse
+    the query again for every focus node: measured 12 s of 13 on the bundled data)."""
+
+    shape: URIRef
+    select: str
+    messages: dict[str, str]
+    target_classes: list[URIRef]
+
+
+def split_sparql_constraints(shapes: Graph) -> tuple[Graph, list[SparqlCheck]]:
+    """The shapes without their sh:sparql constraints on class-targeted node shapes, and those checks."""
+    rest = Graph()
+    for t in shapes:
+        rest.add(t)
+    for prefix, ns in shapes.namespaces():
+        rest.bind(prefix, ns, override=True)
+    checks = []
+    for shape, constraint in shapes.subject_objects(SH.sparql):
+        targets = list(shapes.objects(shape, SH.targetClass))
+        other_targets = any(shapes.value(shape, p) is not None
+                            for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf))
+        select = shapes.value(constraint, SH.select)
+        deactivated = shapes.value(constraint, SH.deactivated)
+        if not targets or other_targets or select is None or isinstance(shape, BNode) or (
+                deactivated is not None and deactivated.toPython() is True):
+            continue
+        prologue = ""
+        for decl_holder in shapes.objects(constraint, SH.prefixes):
+            for decl in shapes.objects(decl_holder, SH.declare):
+                prologue += f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>\n"
+        messages = {getattr(m, "language", None) or "en": str(m) for m in shapes.objects(constraint, SH.message)}
+        checks.append(SparqlCheck(shape, prologue + _this_to_var(str(select)), messages, targets))
+        rest.remove((shape, SH.sparql, constraint))
+    return rest, checks
+
+
+def _this_to_var(select: str) -> str:
+    from .querylib import tokens
+
+    out, last = [], 0
+    for kind, tok, off in tokens(select):
+        if kind == "var" and tok == "$this":
+            out.append(select[last:off] + "?this")
+            last = off + len(tok)
+    return "".join(out) + select[last:]
+
+
+def run_sparql_checks(checks: list[SparqlCheck], select, names: Graph) -> list[Violation]:
+    """``select(text) -> QueryResult`` over ontology + data; violations of every check."""
+    out = []
+    for check in checks:
+        targets = set()
+        for cls in check.target_classes:
+            res = select(f"SELECT DISTINCT ?x WHERE {{ ?x a/rdfs:subClassOf* <{cls}> }}")
+            targets |= {row[0] for row in res.rows}
+        res = select(check.select)
+        value_col = res.vars.index("value") if "value" in res.vars else None
+        for row in res.to_dicts():
+            focus = row.get("this")
+            if focus is None or focus not in targets:
+                continue
+            value = row.get("value") if value_col is not None else None
+            out.append(Violation(focus=_short(focus, names) or str(focus), message=dict(check.messages),
+                                 value=_short(value, names), shape=_short(check.shape, names)))
+    return out
 
 
 def undefined_terms(data: Graph, ontology: Graph) -> list[Violation]:
