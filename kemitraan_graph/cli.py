@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,36 +62,51 @@ class Env:
 
 
 class progress_bar:
-    """A rich progress bar on a terminal for long work; nothing when piped or quiet."""
+    """A rich progress bar on a terminal for work that lasts over a second; nothing when piped or quiet."""
+
+    DELAY = 1.0
 
     def __init__(self, env: Env, what: str):
-        self.env, self.what, self._progress, self._task = env, what, None, None
+        self.env, self.what = env, what
+        self._progress = None
+        self._task = None
+        self._state = ("", 0, 1)
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
 
     def __enter__(self) -> Callable[[str, int, int], None] | None:
         if self.env.quiet or not sys.stderr.isatty():
             return None
-        import time
-
-        self._start = time.perf_counter()
+        self._timer = threading.Timer(self.DELAY, self._start)
+        self._timer.daemon = True
+        self._timer.start()
         return self.update
 
-    def update(self, name: str, done: int, total: int) -> None:
-        import time
+    def _start(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        if self._progress is None:
-            if time.perf_counter() - self._start < 1.0 and done < total:
-                return  # short work stays quiet
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self._progress = Progress(console=Console(stderr=True), transient=True)
+        with self._lock:
+            name, done, total = self._state
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                      TextColumn("{task.completed}/{task.total} files"), TimeElapsedColumn(),
+                                      console=Console(stderr=True), transient=True)
+            self._task = self._progress.add_task(self.what, total=total, completed=done)
             self._progress.start()
-            self._task = self._progress.add_task(self.what, total=total)
-        self._progress.update(self._task, completed=done, description=f"{self.what} {Path(name).name}")
+
+    def update(self, name: str, done: int, total: int) -> None:
+        with self._lock:
+            self._state = (name, done, total)
+            if self._progress is not None:
+                self._progress.update(self._task, completed=done, total=total,
+                                      description=f"{self.what} {Path(name).name}")
 
     def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            if self._progress is not None:
+                self._progress.stop()
 
 
 def handle_errors(fn: Callable) -> Callable:

@@ -54,3 +54,13 @@ def run_cli():
                               input=input, env=env, timeout=120)
 
     return run
+
+
+def synthetic_cases(n: int, path: Path) -> Path:
+    """Write ``n`` synthetic cases with the benchmark generator (seeded)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import write
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return write(n, path)

@@ -162,3 +162,31 @@ def test_subprocess_export_validate_stats(run_cli, tmp_path):
 def test_subprocess_quiet_piped_output_has_no_progress(run_cli):
     res = run_cli("-q", *SMALL_ARGS, "export", "-f", "ntriples")
     assert res.returncode == 0 and res.stderr == ""
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    """Under a pseudo-terminal a long load draws a rich progress bar on stderr; piped, nothing."""
+    import os
+    import pty
+
+    from .conftest import kemitraan_exe, synthetic_cases
+
+    big = synthetic_cases(6000, tmp_path / "big.nt")
+
+    pid, fd = pty.fork()
+    if pid == 0:  # child: stdout and stderr are the terminal
+        os.environ["COLUMNS"] = "120"
+        os.execv(kemitraan_exe(), [kemitraan_exe(), "--no-bundled", "--data", str(big), "stats", "--format", "json"])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _pid, status = os.waitpid(pid, 0)
+    out = b"".join(chunks).decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "loading" in out and "files" in out  # the bar was drawn
