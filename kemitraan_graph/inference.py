@@ -12,16 +12,19 @@ REASONERS = ("rdfs", "owlrl")
 #: kmt:hasPartner from the n-ary participations (the ontology's property chain). Only this
 #: direction: ``?party kmt:partnerIn ?case`` triples would give hub actors thousands of triples
 #: and slow every lookup on them (measured: 10x on top-actors); write ``^kmt:hasPartner`` instead.
-SHORTCUTS = f"""
+_INSERT = f"""
 DROP SILENT GRAPH <{DERIVED_GRAPH}> ;
 INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?case kmt:hasPartner ?party }} }}
-WHERE {{ GRAPH ?g1 {{ ?case kmt:hasParticipation ?p }} GRAPH ?g2 {{ ?p org:member ?party }} }}
 """
+#: for stores whose update WHERE sees only the default graph (Oxigraph): join across all graphs
+SHORTCUTS = _INSERT + "WHERE { GRAPH ?g1 { ?case kmt:hasParticipation ?p } GRAPH ?g2 { ?p org:member ?party } }"
+#: for stores whose default graph is the union (rdflib Dataset(default_union=True)): much faster there
+SHORTCUTS_UNION = _INSERT + "WHERE { ?case kmt:hasParticipation ?p . ?p org:member ?party }"
 
 
 def derive_shortcuts(backend: Backend) -> None:
     """Materialise the direct party shortcut so simple queries stay simple."""
-    backend.run_update(SHORTCUTS)
+    backend.run_update(SHORTCUTS_UNION if backend.update_sees_union else SHORTCUTS)
 
 
 def closure(graph: Graph, reasoner: str = "owlrl") -> Graph:

@@ -106,6 +106,8 @@ class Backend(ABC):
 
     name: str
     persistent: bool = False
+    #: whether the WHERE of an update sees the union of all graphs (else only the default graph)
+    update_sees_union: bool = False
 
     @property
     @abstractmethod
@@ -261,6 +263,7 @@ class RdflibBackend(Backend):
     """Pure rdflib memory store; files are still parsed by Oxigraph's parsers (same errors)."""
 
     name = "rdflib"
+    update_sees_union = True
 
     def __init__(self, path: str | Path | None = None):
         if path is not None:
