@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DEMO_QUERIES = ("cases-by-type", "cases-by-sector", "top-actors")
 DEMO_VIEWS = ("stakeholders", "actors", "concepts")
+DEMO_ROWS = 10
 
 
 @dataclass
@@ -31,7 +32,10 @@ def run_demo(kg: KnowledgeGraph, out_dir: Path, lang: str = "en") -> DemoReport:
         if name in kg.library:
             q = kg.library[name]
             parts.append(f"\n== {q.get_title(lang)} ({name})")
-            parts.append(kg.format(kg.query(name), "table", lang).rstrip())
+            result = kg.query(name)
+            parts.append(kg.format(result.limited(DEMO_ROWS), "table", lang).rstrip()
+                         + (f"  (first {DEMO_ROWS} of {len(result)}; kemitraan query {name})"
+                            if len(result) > DEMO_ROWS else ""))
     views = write_views(kg, out_dir, lang)
     parts.append("\nHTML views:")
     parts += [f"  {p}" for p in views]

@@ -20,20 +20,20 @@ _COUNTS = {
         } GROUP BY ?key ORDER BY DESC(?n) ?key""",
     "sectors": """
         SELECT ?key (COUNT(DISTINCT ?case) AS ?n) WHERE {
-          ?case kmt:hasParticipation ?p ; kmt:sector ?key .
+          ?case a ?kind ; kmt:sector ?key . ?kind skos:inScheme kmt:PartnershipTypeScheme .
         } GROUP BY ?key ORDER BY DESC(?n) ?key""",
     "countries": """
         SELECT ?key (COUNT(DISTINCT ?case) AS ?n) WHERE {
-          ?case kmt:hasParticipation ?p ; kmt:country ?key .
+          ?case a ?kind ; kmt:country ?key . ?kind skos:inScheme kmt:PartnershipTypeScheme .
         } GROUP BY ?key ORDER BY DESC(?n) ?key""",
     "top_actors": """
         SELECT ?key (COUNT(DISTINCT ?case) AS ?n) WHERE {
-          ?case kmt:hasParticipation ?p . ?p org:member ?key .
+          ?case kmt:hasPartner ?key .
         } GROUP BY ?key ORDER BY DESC(?n) ?key""",
 }
 _TOTALS = """
 SELECT (COUNT(DISTINCT ?case) AS ?cases) (COUNT(DISTINCT ?actor) AS ?actors) WHERE {
-  ?case kmt:hasParticipation ?p . ?p org:member ?actor .
+  ?case kmt:hasPartner ?actor .
 }"""
 
 
