@@ -198,6 +198,13 @@ def inject_values(text: str, bindings: dict[str, Node]) -> str:
     """
     if not bindings:
         return text
+    return _inject(text, tuple((name, value.n3()) for name, value in bindings.items()),
+                   tuple(bindings.values()))
+
+
+@lru_cache(maxsize=1024)
+def _inject(text: str, items: tuple[tuple[str, str], ...], values: tuple[Node, ...]) -> str:
+    bindings = dict(zip((name for name, _ in items), values, strict=True))
     toks = tokens(text)
     brace = None
     for i, (kind, tok, _off) in enumerate(toks):

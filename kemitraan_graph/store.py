@@ -73,27 +73,50 @@ def syntax_position(exc: SyntaxError) -> tuple[int | None, int | None]:
     return line, col
 
 
-def run_with_timeout(fn: Callable[[], Any], timeout: float | None, what: str) -> Any:
-    """Run ``fn`` in a worker thread; raise QueryTimeout when it outlives ``timeout``.
+class _Worker:
+    """One long-lived daemon thread that runs queries (starting a thread per query cost ~1 ms)."""
 
-    Oxigraph releases the GIL while it evaluates, so the caller regains control on time; the
-    abandoned evaluation runs on in a daemon thread until it finishes or the process exits.
+    def __init__(self) -> None:
+        import queue
+
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._loop, name="kemitraan-query", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            fn, box, done = self.jobs.get()
+            try:
+                box["value"] = fn()
+            except BaseException as exc:  # re-raised in the caller's thread
+                box["error"] = exc
+            done.set()
+
+
+_worker: _Worker | None = None
+_worker_lock = threading.Lock()
+
+
+def run_with_timeout(fn: Callable[[], Any], timeout: float | None, what: str) -> Any:
+    """Run ``fn`` in the worker thread; raise QueryTimeout when it outlives ``timeout``.
+
+    Oxigraph releases the GIL while it evaluates, so the caller regains control on time. The
+    abandoned evaluation runs on in its daemon thread until it finishes or the process exits; the
+    next query gets a fresh worker.
     """
+    global _worker
     if not timeout:
         return fn()
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # re-raised in the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=target, name="kemitraan-query", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise QueryTimeout(f"stopped after {timeout:g} s (use --timeout to allow longer)", source=what)
+    with _worker_lock:
+        if _worker is None:
+            _worker = _Worker()
+        worker = _worker
+        box: dict[str, Any] = {}
+        done = threading.Event()
+        worker.jobs.put((fn, box, done))
+        if not done.wait(timeout):
+            _worker = None  # busy with the runaway query: leave it behind
+            raise QueryTimeout(f"stopped after {timeout:g} s (use --timeout to allow longer)", source=what)
     if "error" in box:
         raise box["error"]
     return box["value"]
