@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+import re
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import loading, querylib
@@ -16,6 +18,7 @@ from .results import QueryResult
 from .store import Backend, from_ox, open_backend
 
 DEFAULT_TIMEOUT = 30.0
+_SAFE_IRI = re.compile(r"[^\s<>\"{}|^`\\]+")
 EXPORT_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -102,26 +105,30 @@ class KnowledgeGraph:
                 exc.source = source
             raise
 
+    def label_texts(self, iris: Iterable[Node | str]) -> dict[str, dict[str, str]]:
+        """``iri -> {lang: label}`` from rdfs:label (preferred) or skos:prefLabel; ``""`` = untagged."""
+        wanted = [str(i) for i in dict.fromkeys(iris)
+                  if i and not isinstance(i, (BNode, Literal)) and _SAFE_IRI.fullmatch(str(i)) and ":" in str(i)]
+        found: dict[str, dict[str, tuple[int, str]]] = {}
+        for start in range(0, len(wanted), 1000):
+            values = " ".join(f"<{i}>" for i in wanted[start:start + 1000])
+            res = self.backend.run_query(
+                f"SELECT ?s ?k ?l WHERE {{ VALUES ?s {{ {values} }} "
+                f"{{ ?s rdfs:label ?l BIND(0 AS ?k) }} UNION {{ ?s skos:prefLabel ?l BIND(1 AS ?k) }} }}", {})
+            for s, k, label in res.rows:
+                lang = (getattr(label, "language", None) or "").lower()
+                lang = "id" if lang.startswith("id") else "en" if lang.startswith("en") else lang
+                rank = (int(k), str(label))
+                slot = found.setdefault(str(s), {})
+                if lang not in slot or rank < slot[lang]:
+                    slot[lang] = rank
+        return {s: {lang: text for lang, (_k, text) in d.items()} for s, d in found.items()}
+
     def labels(self, iris: Iterable[Node], lang: str = "en") -> dict[Node, str]:
         """Display label of each IRI: ``lang``, else the other language, else any, else local name."""
         wanted = [i for i in dict.fromkeys(iris) if isinstance(i, URIRef)]
-        found: dict[Node, dict[str, str]] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            values = " ".join(f"<{i}>" for i in chunk if ">" not in i and " " not in i)
-            if not values:
-                continue
-            res = self.backend.run_query(
-                f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label|skos:prefLabel ?l }}", {})
-            for s, label in res.rows:
-                found.setdefault(s, {}).setdefault(getattr(label, "language", None) or "", str(label))
-        other = "en" if lang == "id" else "id"
-        out = {}
-        for i in wanted:
-            texts = found.get(i, {})
-            out[i] = texts.get(lang) or texts.get(other) or texts.get("") or next(
-                iter(texts.values()), None) or local_name(i)
-        return out
+        texts = self.label_texts(wanted)
+        return {i: pick_label(texts.get(str(i)), lang, str(i)) for i in wanted}
 
     def format(self, result: QueryResult, fmt: str = "table", lang: str = "en") -> str:
         labeller = None
@@ -224,11 +231,38 @@ class KnowledgeGraph:
         write_bytes(path, data)
         return None
 
+    # --- network views -------------------------------------------------------------------
+    def network(self, view: str = "stakeholders", filters=None, lang: str = "en", **kw):
+        """The networkx graph of a view: stakeholders, actors, concepts, ontology or query."""
+        from .network import build_view
+
+        return build_view(self, view, filters=filters, lang=lang, **kw)
+
+    def view(self, view: str = "stakeholders", **kw):
+        """A view as an interactive page inline in Jupyter (the HTML text without IPython)."""
+        from .render import view_widget
+
+        return view_widget(self, view, **kw)
+
+    def write_view(self, view: str, path: str | Path, **kw):
+        """Write a view as one self-contained HTML page (atomically)."""
+        from .render import write_view
+
+        return write_view(self, view, path, **kw)
+
     # --- summaries -----------------------------------------------------------------------
     def stats(self, top: int = 10, lang: str = "en") -> dict[str, Any]:
         from .summary import stats
 
         return stats(self, top=top, lang=lang)
+
+
+def pick_label(texts: dict[str, str] | None, lang: str, iri: str = "") -> str:
+    """Text in ``lang``, else the other language, else untagged/any, else the IRI's local name."""
+    texts = texts or {}
+    other = "en" if lang == "id" else "id"
+    return (texts.get(lang) or texts.get(other) or texts.get("") or next(iter(texts.values()), "")
+            or (local_name(iri) if iri else ""))
 
 
 def local_name(iri: str) -> str:

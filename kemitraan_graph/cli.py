@@ -301,6 +301,9 @@ def stats(env: Env, fmt, top, lang) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else format_stats(data))
 
 
+from . import network_cli  # noqa: E402, F401  (registers viz, analyze, export-network)
+
+
 def main() -> None:  # the console script
     cli(prog_name="kemitraan")
 

@@ -171,7 +171,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
 
     from .conftest import kemitraan_exe, synthetic_cases
 
-    big = synthetic_cases(6000, tmp_path / "big.nt")
+    big = synthetic_cases(12000, tmp_path / "big.nt")  # loads for well over the 1 s delay
 
     pid, fd = pty.fork()
     if pid == 0:  # child: stdout and stderr are the terminal

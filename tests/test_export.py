@@ -60,3 +60,16 @@ def test_export_inferred_adds_closure(tmp_path):
         case = URIRef("https://w3id.org/kemitraan/id/case/test-lab")
         assert (case, RDF.type, URIRef("https://w3id.org/kemitraan/ontology#Partnership")) in inferred
         assert (case, RDF.type, URIRef("https://w3id.org/kemitraan/ontology#Partnership")) not in plain
+
+
+def test_written_files_get_normal_permissions(small_kg, tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "perm.ttl"
+    old = os.umask(0o022)
+    try:
+        small_kg.export("turtle", out)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

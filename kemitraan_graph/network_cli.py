@@ -1,0 +1,200 @@
+"""``kemitraan viz``, ``analyze`` and ``export-network``: thin click commands over network/render.
+
+Registered on the main ``cli`` group when ``cli.py`` imports this module. Heavy imports
+(networkx, the renderer) happen inside the commands so ``kemitraan --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from .cli import Env, cli, emit, handle_errors, lang_option, output_option, parse_params, pass_env
+
+#: the views (kept equal to ``network.VIEWS``; a test checks it)
+VIEWS = ("stakeholders", "actors", "concepts", "ontology", "query")
+MEASURES = ("degree", "betweenness", "eigenvector")
+
+
+def filter_options(fn: Callable) -> Callable:
+    """--type, --sector, --country, --from-year, --to-year, --actor-kind (and the query options)."""
+    options = [
+        click.option(
+            "--type",
+            "types",
+            multiple=True,
+            metavar="TYPE",
+            help="Partnership type (IRI, CURIE or name, e.g. triple-helix); repeatable.",
+        ),
+        click.option(
+            "--sector",
+            "sectors",
+            multiple=True,
+            metavar="SECTOR",
+            help="Sector, narrower ones included (e.g. infrastructure); repeatable.",
+        ),
+        click.option(
+            "--country",
+            "countries",
+            multiple=True,
+            metavar="COUNTRY",
+            help="Country a partnership takes place in (e.g. id, jp); repeatable.",
+        ),
+        click.option("--from-year", type=int, metavar="YEAR", help="Partnerships running in or after YEAR."),
+        click.option("--to-year", type=int, metavar="YEAR", help="Partnerships started in or before YEAR."),
+        click.option(
+            "--actor-kind",
+            "actor_kinds",
+            multiple=True,
+            metavar="KIND",
+            help="Only parties of this class or a subclass (e.g. Company); repeatable.",
+        ),
+        click.option(
+            "--query",
+            "query_name",
+            metavar="NAME",
+            help="For the query view: a library query name, an .rq file or SPARQL text.",
+        ),
+        click.option(
+            "--param",
+            "-p",
+            "params",
+            multiple=True,
+            metavar="NAME=VALUE",
+            help="A parameter of --query (repeatable).",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _graph(
+    env: Env,
+    view: str,
+    lang: str,
+    types,
+    sectors,
+    countries,
+    from_year,
+    to_year,
+    actor_kinds,
+    query_name,
+    params,
+):
+    from .network import Filters, build_view
+
+    if view == "query" and not query_name:
+        raise click.UsageError(
+            "the query view needs --query NAME (a library query, an .rq file or SPARQL text)"
+        )
+    if view != "query" and (query_name or params):
+        raise click.UsageError("--query and --param belong to the query view")
+    filters = Filters(
+        types=types,
+        sectors=sectors,
+        countries=countries,
+        from_year=from_year,
+        to_year=to_year,
+        actor_kinds=actor_kinds,
+    )
+    return build_view(
+        env.kg(), view, filters=filters, lang=lang, query=query_name, params=parse_params(params)
+    )
+
+
+@cli.command()
+@click.argument("view", type=click.Choice(VIEWS))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The HTML file to write (atomically).",
+)
+@lang_option
+@click.option(
+    "--size-by",
+    type=click.Choice(MEASURES),
+    default="degree",
+    show_default=True,
+    help="Node size measure (the page can switch between the measures it carries).",
+)
+@filter_options
+@pass_env
+@handle_errors
+def viz(env: Env, view, output, lang, size_by, **kw) -> None:
+    """Draw a network VIEW as one self-contained, interactive HTML page.
+
+    VIEW is stakeholders (partnerships and parties), actors (co-partnership), concepts
+    (types, sectors, benefits, characteristics), ontology, or query (--query NAME).
+    """
+    from .atomic import write_text
+    from .render import render_html
+
+    graph = _graph(env, view, lang, **kw)
+    write_text(output, render_html(graph, lang=lang, size_by=size_by))
+    env.say(f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", err=True)
+
+
+@cli.command()
+@click.argument("view", type=click.Choice(VIEWS))
+@click.option(
+    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Show the first N nodes."
+)
+@click.option("--all", "show_all", is_flag=True, help="Show every node (overrides --top).")
+@click.option(
+    "--format", "-f", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@lang_option
+@filter_options
+@output_option
+@pass_env
+@handle_errors
+def analyze(env: Env, view, top, show_all, fmt, lang, output, **kw) -> None:
+    """Centralities (degree, betweenness, eigenvector), communities and components of a VIEW."""
+    from .network import analyze as run_analysis
+
+    graph = _graph(env, view, lang, **kw)
+    result = run_analysis(graph, top=None if show_all else top)
+    emit(result.serialize(fmt), output)
+
+
+@cli.command("export-network")
+@click.argument("view", type=click.Choice(VIEWS))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "json"]),
+    default="graphml",
+    show_default=True,
+    help="GraphML or GEXF (Gephi, Cytoscape) or node-link JSON (D3).",
+)
+@click.option(
+    "--analytics",
+    is_flag=True,
+    help="Add degree, betweenness, eigenvector, community and component to every node.",
+)
+@lang_option
+@filter_options
+@output_option
+@pass_env
+@handle_errors
+def export_network(env: Env, view, fmt, analytics, lang, output, **kw) -> None:
+    """Write a network VIEW as GraphML, GEXF or node-link JSON."""
+    from .network import export_text, with_analytics
+
+    graph = _graph(env, view, lang, **kw)
+    if analytics:
+        graph = with_analytics(graph)
+    emit(export_text(graph, fmt), output)
+    if output is not None:
+        env.say(
+            f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", err=True
+        )
+
+
+__all__ = ["analyze", "export_network", "filter_options", "viz"]
