@@ -88,13 +88,13 @@ def main() -> None:
         queries = {name: (inject_values(q.text, q.bind({})), q.bind({})) for name, q in kg.library.items()}
         ours, raws = {}, {}
         for name, q in kg.library.items():
-            ours[name] = median_time(lambda q=q: kg.run(q, {}, timeout=None), args.runs)
+            ours[name] = median_time(lambda q=q, kg=kg: kg.run(q, {}, timeout=None), args.runs)
             text = queries[name][0]
-            raws[name] = median_time(lambda text=text: list(raw.query(text, use_default_graph_as_union=True,
+            raws[name] = median_time(lambda text=text, raw=raw: list(raw.query(text, use_default_graph_as_union=True,
                                                                       prefixes=PREFIXES)), args.runs)
         rows = {name: len(kg.run(q, {}, timeout=None)) for name, q in kg.library.items()}
         kg.close()
-        del raw
+        raw = None  # free the memory before rdflib loads
         t_rdf, rdf = None, {}
         if n <= args.rdflib_max:
             from rdflib import Dataset, URIRef

@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from kemitraan_graph.atomic import write_text  # noqa: E402
 from kemitraan_graph.render import render_html  # noqa: E402
-
 from tests.browser.conftest import ARGS, CHROMIUM  # noqa: E402  (one launch configuration)
+
 KMT = "https://w3id.org/kemitraan/ontology#"
 KINDS = [
     KMT + k

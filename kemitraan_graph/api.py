@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import re
-
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 

@@ -15,6 +15,7 @@ from .cli import Env, cli, emit, handle_errors, lang_option, output_option, pars
 
 #: the views (kept equal to ``network.VIEWS``; a test checks it)
 VIEWS = ("stakeholders", "actors", "concepts", "ontology", "query")
+#: = analytics.MEASURES, spelled out so that `kemitraan --help` need not import networkx (a test checks)
 MEASURES = ("degree", "betweenness", "eigenvector")
 
 

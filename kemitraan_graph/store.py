@@ -22,7 +22,6 @@ from .errors import LoadError, QueryError, QueryTimeout, StoreError
 from .namespaces import PREFIXES
 from .results import QueryResult
 
-
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -174,11 +173,11 @@ class Backend(ABC):
     def file_hashes(self) -> dict[str, str]:
         return {}
 
-    def save_file_hashes(self, hashes: dict[str, str]) -> None:
-        pass
+    def save_file_hashes(self, hashes: dict[str, str]) -> None:  # noqa: B027 - memory stores keep none
+        """Persistent stores record the hashes; in-memory ones have nothing to keep."""
 
-    def close(self) -> None:
-        pass
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the store (persistent ones flush and unlock their folder)."""
 
 
 class OxigraphBackend(Backend):

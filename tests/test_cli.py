@@ -78,9 +78,10 @@ def test_query_param_and_output_file(runner, tmp_path):
 
 
 @pytest.mark.parametrize("args, exit_code, message", [
-    pytest.param(["query", "cases-in-sector", "-p", "colour=red"], 2, "parameter 'colour': unknown", id="unknown-param"),
-    pytest.param(["query", "cases-started-between", "-p", "from=soon"], 2, "parameter 'from': expected a four-digit year",
-                 id="mistyped-param"),
+    pytest.param(["query", "cases-in-sector", "-p", "colour=red"], 2, "parameter 'colour': unknown",
+                 id="unknown-param"),
+    pytest.param(["query", "cases-started-between", "-p", "from=soon"], 2,
+                 "parameter 'from': expected a four-digit year", id="mistyped-param"),
     pytest.param(["query", "cases-in-sector", "-p", "novalue"], 2, "expected NAME=VALUE", id="bad-param-syntax"),
     pytest.param(["query", "--text", "DELETE WHERE { ?s ?p ?o }"], 2, "read-only", id="update"),
     pytest.param(["query", "--text", "SELECT * { SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }"], 2,

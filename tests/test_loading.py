@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 from rdflib import URIRef
 
 from kemitraan_graph import KnowledgeGraph, LoadError
-from kemitraan_graph.loading import graph_iri, rdf_files
+from kemitraan_graph.loading import graph_iri, load_files, rdf_files
 from kemitraan_graph.store import open_backend
-from kemitraan_graph.loading import load_files
 
 from .conftest import FIXTURES, SMALL
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kemitraan_graph import KnowledgeGraph, ViewError, render
+from kemitraan_graph import KnowledgeGraph, ViewError, analytics, render
 from kemitraan_graph import network as netmod
 from kemitraan_graph.network import (
     Filters,
@@ -95,8 +95,8 @@ def test_eigenvector_of_a_disconnected_graph_is_per_component():
 
 def test_eigenvector_pure_python_path_agrees():
     g = nx.disjoint_union(nx.star_graph(4), nx.cycle_graph(6))
-    fast = netmod._eigenvector_numpy(g, "weight", 1000, 1e-6)
-    slow = netmod._eigenvector_nx(g, "weight", 1000, 1e-6)
+    fast = analytics._eigenvector_numpy(g, "weight", 1000, 1e-6)
+    slow = analytics._eigenvector_nx(g, "weight", 1000, 1e-6)
     assert fast == pytest.approx(slow, abs=1e-4)
 
 
@@ -114,8 +114,8 @@ def test_eigenvector_of_bipartite_cycle_converges():
 
 def test_betweenness_is_sampled_above_the_budget():
     g = nx.path_graph(50)
-    assert netmod.betweenness_sampled(g, budget=100) == 16
-    assert netmod.betweenness_sampled(g) is None
+    assert analytics.betweenness_sampled(g, budget=100) == 16
+    assert analytics.betweenness_sampled(g) is None
     exact = betweenness_centrality(g)
     sampled = betweenness_centrality(g, budget=100)
     assert sampled != exact and sampled == betweenness_centrality(g, budget=100)  # seeded

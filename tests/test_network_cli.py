@@ -201,3 +201,9 @@ def test_subprocess_error_exit_code():
     res = run(*BASE, "analyze", "stakeholders", "--type", "nothing-like-this")
     assert res.returncode == 2
     assert res.stderr.startswith("Error: unknown partnership type") and res.stdout == ""
+
+
+def test_cli_measures_match_analytics():
+    from kemitraan_graph import analytics, network_cli
+
+    assert network_cli.MEASURES == analytics.MEASURES

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from ..analytics import MEASURES
 from ..errors import ViewError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 HERE = Path(__file__).resolve().parent
 VENDOR_JS = HERE / "vendor" / "vis-network.min.js"
-MEASURES = ("degree", "betweenness", "eigenvector")
+
 EDGE_PX = 90.0  # typical edge length of the layout, in vis-network canvas pixels
 #: graphs up to this size are "small": edge labels, physics toggle, every label drawn
 SMALL_LIMIT = 2000
