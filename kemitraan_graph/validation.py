@@ -78,6 +78,25 @@ def _short(node: Node | None, graph: Graph) -> str | None:
     return str(node)
 
 
+def _path_text(path: Node | None, graphs: tuple[Graph, ...], names: Graph) -> str | None:
+    """A SHACL property path as SPARQL-like text: ``kmt:hasParticipation/org:member``, ``^p``..."""
+    if not isinstance(path, BNode):
+        return _short(path, names)
+    from rdflib.collection import Collection
+
+    for g in graphs:
+        if g.value(path, RDF.first) is not None:
+            return "/".join(_path_text(p, graphs, names) or "?" for p in Collection(g, path))
+        inverse = g.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + (_path_text(inverse, graphs, names) or "?")
+        for prop, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+            inner = g.value(path, prop)
+            if inner is not None:
+                return "(" + (_path_text(inner, graphs, names) or "?") + ")" + mark
+    return "(path)"
+
+
 def shacl_violations(data: Graph, shapes: Graph) -> list[Violation]:
     import pyshacl
 
@@ -95,7 +114,7 @@ def shacl_violations(data: Graph, shapes: Graph) -> list[Violation]:
         out.append(Violation(
             focus=_short(report.value(result, SH.focusNode), data) or "?",
             message=messages,
-            path=_short(report.value(result, SH.resultPath), data),
+            path=_path_text(report.value(result, SH.resultPath), (report, shapes), data),
             value=_short(report.value(result, SH.value), data),
             shape=_short(shape, data) if isinstance(shape, URIRef) else None,
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",

@@ -191,3 +191,11 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     out = b"".join(chunks).decode("utf-8", "replace")
     assert os.waitstatus_to_exitcode(status) == 0
     assert "loading" in out and "files" in out  # the bar was drawn
+
+
+def test_validate_names_sequence_paths_readably(runner):
+    bad = FIXTURES / "shapes" / "bad-triple-helix-no-company.ttl"
+    res = runner.invoke(cli, ["--data", str(bad), "validate", "--lang", "id"])
+    assert res.exit_code == 1
+    assert "[kmt:hasParticipation/org:member]" in res.stdout
+    assert "memerlukan setidaknya satu pihak kmt:Company" in res.stdout  # the Indonesian message
