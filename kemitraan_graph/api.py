@@ -58,7 +58,7 @@ class KnowledgeGraph:
         except BaseException:
             be.close()
             raise
-        kg = cls(be, ontology, [f for f in files if f not in ontology], report)
+        kg = cls(be, ontology, [f for f in report.files if f not in ontology], report)  # + local imports
         return kg
 
     def close(self) -> None:

@@ -125,13 +125,14 @@ class LoadReport:
 
 
 def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | None = None) -> LoadReport:
-    """Make the store hold exactly ``files``, one named graph each.
+    """Make the store hold exactly ``files`` (plus local files they ``owl:imports``), one graph each.
 
     Unchanged files of a persistent store are not parsed again. On any error, the store is left
     as it was before the call (new graphs dropped, replaced ones untouched) and LoadError raised.
     """
     t0 = time.perf_counter()
-    report = LoadReport(files=list(files))
+    queue = list(files)
+    report = LoadReport(files=queue)
     known = backend.file_hashes()
     wanted = {graph_iri(p): p for p in files}
     present = backend.graph_names()
@@ -139,7 +140,10 @@ def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | 
     staged: list[tuple[str, str]] = []  # (staging graph, final graph)
     hashes: dict[str, str] = {}
     try:
-        for i, path in enumerate(files):
+        i = 0
+        while i < len(queue) or _add_local_imports(backend, queue, wanted):
+            path = queue[i]
+            i += 1
             g = graph_iri(path)
             digest = sha256(path) if backend.persistent else ""
             if backend.persistent and known.get(g) == digest and g in present:
@@ -157,7 +161,7 @@ def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | 
                 report.loaded.append(path)
                 hashes[g] = digest
             if progress:
-                progress(str(path), i + 1, len(files))
+                progress(str(path), i, len(queue))
     except BaseException:
         for g in created:
             backend.drop_graph(g)
@@ -179,11 +183,30 @@ def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | 
     return report
 
 
+def _add_local_imports(backend: Backend, queue: list[Path], wanted: dict[str, Path]) -> bool:
+    """Queue the local files (``file:`` IRIs, relative ones resolve against the importing file)
+    that loaded graphs ``owl:imports`` and that are not loaded yet; True if any was queued."""
+    from urllib.parse import unquote, urlparse
+
+    res = backend.run_query('SELECT DISTINCT ?imp WHERE { ?o owl:imports ?imp FILTER(STRSTARTS(STR(?imp), "file:")) }',
+                            {})
+    added = False
+    for (imp,) in res.rows:
+        iri = str(imp)
+        path = Path(unquote(urlparse(iri).path))
+        if iri not in wanted and graph_iri(path) not in wanted and path.is_file() and path.suffix.lower() in FORMATS:
+            wanted[graph_iri(path)] = path
+            queue.append(path)
+            added = True
+    return added
+
+
 def check_imports(backend: Backend) -> list[str]:
     """owl:imports are never fetched: say which ones point at nothing loaded."""
     res = backend.run_query(
         "SELECT DISTINCT ?imp WHERE { ?o owl:imports ?imp . "
-        "FILTER NOT EXISTS { { ?imp a owl:Ontology } UNION { ?x owl:versionIRI ?imp } } }",
+        "FILTER NOT EXISTS { { ?imp a owl:Ontology } UNION { ?x owl:versionIRI ?imp } } "
+        "FILTER NOT EXISTS { GRAPH ?imp { ?s ?p ?q } } }",
         {},
     )
     return [

@@ -126,3 +126,19 @@ def test_mutated_turtle_gets_path_line_error(tmp_path, pos, junk, cut):
     except LoadError as err:
         assert err.line is not None, str(err)
         assert str(err).startswith(f"{path}:{err.line}")
+
+
+def test_local_owl_imports_are_loaded_remote_ones_reported():
+    main = FIXTURES / "imports" / "main.ttl"
+    with KnowledgeGraph.load([main], bundled=False) as kg:
+        labels = {str(r[0]) for r in kg.query("SELECT ?l WHERE { <https://example.org/term> rdfs:label ?l }")}
+        assert labels == {"imported from a local file"}
+        assert graph_iri(FIXTURES / "imports" / "extra-terms.ttl") in kg.backend.graph_names()
+        warnings = kg.load_report.warnings
+        assert len(warnings) == 1 and "https://example.org/remote-ontology" in warnings[0]
+
+
+def test_imported_file_is_part_of_export():
+    main = FIXTURES / "imports" / "main.ttl"
+    with KnowledgeGraph.load([main], bundled=False) as kg:
+        assert b"imported from a local file" in kg.export("ntriples")
