@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kemitraan_graph.atomic import write_text  # noqa: E402
+from kemitraan_graph.namespaces import PARTNERSHIP_TYPES  # noqa: E402
 from kemitraan_graph.render import render_html  # noqa: E402
 from tests.browser.conftest import ARGS, CHROMIUM  # noqa: E402  (one launch configuration)
 
@@ -36,15 +37,7 @@ KINDS = [
     KMT + k
     for k in ("GovernmentBody", "Company", "University", "NGO", "Country", "InternationalOrganisation")
 ]
-TYPES = [
-    KMT + t
-    for t in (
-        "GovernmentPrivateCommunityPartnership",
-        "TripleHelixPartnership",
-        "NGOGovernmentCommunityPartnership",
-        "InternationalPartnership",
-    )
-]
+TYPES = list(PARTNERSHIP_TYPES)
 
 
 def synthetic(n: int, m: int, seed: int = 1) -> nx.Graph:

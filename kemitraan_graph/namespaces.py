@@ -15,6 +15,13 @@ SDG = Namespace("http://metadata.un.org/sdg/")
 WD = Namespace("http://www.wikidata.org/entity/")
 VANN = Namespace("http://purl.org/vocab/vann/")
 
+#: the four kinds of partnership of the source text (IRIs as plain strings; the ontology may add more)
+PARTNERSHIP_TYPES: tuple[str, ...] = tuple(
+    str(KMT) + name
+    for name in ("GovernmentPrivateCommunityPartnership", "TripleHelixPartnership",
+                 "NGOGovernmentCommunityPartnership", "InternationalPartnership")
+)
+
 #: Named graphs the engine writes itself (never a user's file).
 DERIVED_GRAPH = GRAPH["derived"]
 INFERRED_GRAPH = GRAPH["inferred"]
@@ -47,6 +54,6 @@ PREFIXES: dict[str, str] = {
 
 __all__ = [
     "DCTERMS", "DERIVED_GRAPH", "FOAF", "GRAPH", "ID", "INFERRED_GRAPH", "KMT",
-    "ONTOLOGY_IRI", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SDG", "SH",
+    "ONTOLOGY_IRI", "ORG", "PARTNERSHIP_TYPES", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SDG", "SH",
     "SKOS", "VANN", "WD", "XSD",
 ]

@@ -51,7 +51,18 @@ from .analytics import (  # noqa: F401  (re-exported for the views' users)
 )
 from .api import local_name, pick_label
 from .errors import ViewError
-from .namespaces import DERIVED_GRAPH, INFERRED_GRAPH, KMT, PREFIXES
+from .namespaces import (
+    DERIVED_GRAPH,
+    FOAF,
+    INFERRED_GRAPH,
+    KMT,
+    OWL,
+    PARTNERSHIP_TYPES,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SKOS,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import KnowledgeGraph
@@ -59,22 +70,12 @@ if TYPE_CHECKING:  # pragma: no cover
 VIEWS = ("stakeholders", "actors", "concepts", "ontology", "query")
 LANGS = ("id", "en")
 
-#: the four partnership types (also read from the ontology, in case it adds more)
-PARTNERSHIP_TYPES = tuple(
-    str(KMT[n])
-    for n in (
-        "GovernmentPrivateCommunityPartnership",
-        "TripleHelixPartnership",
-        "NGOGovernmentCommunityPartnership",
-        "InternationalPartnership",
-    )
-)
-FOAF_AGENT = "http://xmlns.com/foaf/0.1/Agent"
-OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
-RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREFLABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+FOAF_AGENT = str(FOAF.Agent)
+OWL_CLASS = str(OWL.Class)
+RDFS_CLASS = str(RDFS.Class)
+RDF_TYPE = str(RDF.type)
+RDFS_LABEL = str(RDFS.label)
+SKOS_PREFLABEL = str(SKOS.prefLabel)
 
 #: relation labels used by the concepts and ontology views: key -> (id, en)
 RELATIONS: dict[str, tuple[str, str]] = {

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from kemitraan_graph import KnowledgeGraph, ViewError, analytics, render
 from kemitraan_graph import network as netmod
+from kemitraan_graph.namespaces import PARTNERSHIP_TYPES
 from kemitraan_graph.network import (
     Filters,
     analyze,
@@ -448,15 +449,7 @@ def test_page_data(kg):
     shapes = {g["kind"]: g["shape"] for g in data["groups"]}
     assert shapes == {"case": "diamond", "actor": "dot"}
     assert len({g["color"] for g in data["groups"]}) == len(data["groups"])
-    assert {data["groups"][n["g"]]["key"] for n in data["nodes"] if n["k"] == "case"} <= {
-        KMT + t
-        for t in (
-            "GovernmentPrivateCommunityPartnership",
-            "TripleHelixPartnership",
-            "NGOGovernmentCommunityPartnership",
-            "InternationalPartnership",
-        )
-    }
+    assert {data["groups"][n["g"]]["key"] for n in data["nodes"] if n["k"] == "case"} <= set(PARTNERSHIP_TYPES)
 
 
 def test_page_data_weights(kg):
