@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[dev,pandas]"
+	$(PY) -m pip install -q -e ".[dev,pandas,pyvis]"
 	@touch $(STAMP)
 
 demo: $(STAMP)

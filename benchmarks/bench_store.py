@@ -25,6 +25,7 @@ from kemitraan_graph.inference import SHORTCUTS  # noqa: E402
 from kemitraan_graph.loading import ontology_files  # noqa: E402
 from kemitraan_graph.namespaces import PREFIXES  # noqa: E402
 from kemitraan_graph.querylib import inject_values  # noqa: E402
+from kemitraan_graph.runner import run_query  # noqa: E402
 
 
 def median_time(fn, runs: int) -> float:
@@ -88,11 +89,11 @@ def main() -> None:
         queries = {name: (inject_values(q.text, q.bind({})), q.bind({})) for name, q in kg.library.items()}
         ours, raws = {}, {}
         for name, q in kg.library.items():
-            ours[name] = median_time(lambda q=q, kg=kg: kg.run(q, {}, timeout=None), args.runs)
+            ours[name] = median_time(lambda q=q, kg=kg: run_query(kg.backend, q, timeout=None), args.runs)
             text = queries[name][0]
             raws[name] = median_time(lambda text=text, raw=raw: list(raw.query(text, use_default_graph_as_union=True,
                                                                       prefixes=PREFIXES)), args.runs)
-        rows = {name: len(kg.run(q, {}, timeout=None)) for name, q in kg.library.items()}
+        rows = {name: len(run_query(kg.backend, q, timeout=None)) for name, q in kg.library.items()}
         kg.close()
         raw = None  # free the memory before rdflib loads
         t_rdf, rdf = None, {}

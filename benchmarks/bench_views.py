@@ -175,7 +175,7 @@ def bundled_rows() -> list[tuple[str, str, str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         for view in ("stakeholders", "actors", "concepts", "ontology"):
             t = time.perf_counter()
-            g = build_view(kg, view)
+            g = build_view(kg.reader, view)
             built = time.perf_counter() - t
             path = Path(tmp) / f"{view}.html"
             t = time.perf_counter()

@@ -16,6 +16,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a checkout witho
 from .api import KnowledgeGraph  # noqa: E402
 from .errors import (  # noqa: E402
     KemitraanError,
+    LanguageError,
     LoadError,
     ParameterError,
     QueryError,
@@ -28,6 +29,6 @@ from .errors import (  # noqa: E402
 from .results import QueryResult  # noqa: E402
 
 __all__ = [
-    "KemitraanError", "KnowledgeGraph", "LoadError", "ParameterError", "QueryError", "QueryRefused",
+    "KemitraanError", "KnowledgeGraph", "LanguageError", "LoadError", "ParameterError", "QueryError", "QueryRefused",
     "QueryResult", "QueryTimeout", "StoreError", "ValidationFailed", "ViewError", "__version__",
 ]

@@ -1,57 +1,59 @@
-"""``KnowledgeGraph``: the one object the CLI, the server and notebooks use."""
+"""``KnowledgeGraph``: the one object the CLI and notebooks use; each method is one library call."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.term import Node
 
-from . import loading, querylib
+from .loading import (
+    LoadReport,
+    Progress,
+    bundled_data_files,
+    file_of_graph,
+    graph_iri,
+    load_files,
+    ontology_files,
+    rdf_files,
+)
 from .namespaces import DERIVED_GRAPH, INFERRED_GRAPH, PREFIXES
+from .querylib import LibraryQuery
+from .reader import GraphReader
+from .resources import shapes_path
 from .results import QueryResult
+from .runner import DEFAULT_TIMEOUT
 from .store import Backend, from_ox, open_backend
-
-DEFAULT_TIMEOUT = 30.0
-_SAFE_IRI = re.compile(r"[^\s<>\"{}|^`\\]+")
-EXPORT_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
 
 
 class KnowledgeGraph:
     """The ontology plus data in a store, with the operations researchers run on it."""
 
     def __init__(self, backend: Backend, ontology: Sequence[Path], data: Sequence[Path],
-                 report: loading.LoadReport | None = None):
+                 report: LoadReport | None = None):
         self.backend = backend
         self.ontology_files = list(ontology)
         self.data_files = list(data)
-        self.load_report = report or loading.LoadReport()
-        self._library: dict[str, querylib.LibraryQuery] | None = None
+        self.load_report = report or LoadReport()
+        self.reader = GraphReader(backend)
 
     # --- opening -------------------------------------------------------------------------
     @classmethod
     def load(cls, data: Iterable[str | Path] = (), *, bundled: bool = True, backend: str = "oxigraph",
-             store: str | Path | None = None, progress: loading.Progress | None = None) -> KnowledgeGraph:
+             store: str | Path | None = None, progress: Progress | None = None) -> KnowledgeGraph:
         """Open a store and load the ontology, the bundled data (unless ``bundled=False``) and ``data``.
 
         With ``store`` the Oxigraph store persists at that folder; reopening it parses only the
         files that changed. A malformed file raises LoadError and leaves the store as it was.
         """
-        ontology = loading.ontology_files()
+        ontology = ontology_files()
         files = list(dict.fromkeys(
-            ontology + (loading.bundled_data_files() if bundled else []) + loading.rdf_files(data)))
+            ontology + (bundled_data_files() if bundled else []) + rdf_files(data)))
         be = open_backend(backend, store)
         try:
-            report = loading.load_files(be, files, progress=progress)
+            report = load_files(be, files, progress=progress)
             from .inference import derive_shortcuts
 
             derive_shortcuts(be)
@@ -80,54 +82,17 @@ class KnowledgeGraph:
 
     # --- queries -------------------------------------------------------------------------
     @property
-    def library(self) -> dict[str, querylib.LibraryQuery]:
-        if self._library is None:
-            self._library = querylib.discover()
-        return self._library
+    def library(self) -> dict[str, LibraryQuery]:
+        return self.reader.library
 
     def query(self, name_or_text: str, *, allow_network: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
               **params: Any) -> QueryResult:
         """Run a library query by name, an ``.rq`` file, or SPARQL text, with parameters bound as values."""
-        q = querylib.resolve(name_or_text, self.library)
-        return self.run(q, params, allow_network=allow_network, timeout=timeout)
-
-    def run(self, q: querylib.LibraryQuery, params: dict[str, Any] | None = None, *,
-            allow_network: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
-        bindings = q.bind(params or {})
-        source = str(q.path) if q.path else q.name
-        querylib.guard(q.text, allow_network=allow_network, local_graphs=self.backend.graph_names,
-                       source=source)
-        try:
-            return self.backend.query(q.text, bindings, timeout=timeout, source=source)
-        except querylib.QueryError as exc:
-            if exc.source is None:
-                exc.source = source
-            raise
-
-    def label_texts(self, iris: Iterable[Node | str]) -> dict[str, dict[str, str]]:
-        """``iri -> {lang: label}`` from rdfs:label (preferred) or skos:prefLabel; ``""`` = untagged."""
-        wanted = [str(i) for i in dict.fromkeys(iris)
-                  if i and not isinstance(i, (BNode, Literal)) and _SAFE_IRI.fullmatch(str(i)) and ":" in str(i)]
-        found: dict[str, dict[str, tuple[int, str]]] = {}
-        for start in range(0, len(wanted), 1000):
-            values = " ".join(f"<{i}>" for i in wanted[start:start + 1000])
-            res = self.backend.run_query(
-                f"SELECT ?s ?k ?l WHERE {{ VALUES ?s {{ {values} }} "
-                f"{{ ?s rdfs:label ?l BIND(0 AS ?k) }} UNION {{ ?s skos:prefLabel ?l BIND(1 AS ?k) }} }}", {})
-            for s, k, label in res.rows:
-                lang = (getattr(label, "language", None) or "").lower()
-                lang = "id" if lang.startswith("id") else "en" if lang.startswith("en") else lang
-                rank = (int(k), str(label))
-                slot = found.setdefault(str(s), {})
-                if lang not in slot or rank < slot[lang]:
-                    slot[lang] = rank
-        return {s: {lang: text for lang, (_k, text) in d.items()} for s, d in found.items()}
+        return self.reader.query(name_or_text, params, allow_network=allow_network, timeout=timeout)
 
     def labels(self, iris: Iterable[Node], lang: str = "en") -> dict[Node, str]:
         """Display label of each IRI: ``lang``, else the other language, else any, else local name."""
-        wanted = [i for i in dict.fromkeys(iris) if isinstance(i, URIRef)]
-        texts = self.label_texts(wanted)
-        return {i: pick_label(texts.get(str(i)), lang, str(i)) for i in wanted}
+        return self.reader.labels(iris, lang)
 
     def format(self, result: QueryResult, fmt: str = "table", lang: str = "en") -> str:
         labeller = None
@@ -139,15 +104,15 @@ class KnowledgeGraph:
     # --- graphs --------------------------------------------------------------------------
     def file_graphs(self) -> list[str]:
         """Named graphs that hold files (ontology and data), in load order."""
-        return [loading.graph_iri(p) for p in self.ontology_files + self.data_files]
+        return [graph_iri(p) for p in self.ontology_files + self.data_files]
 
     def merged(self, *, ontology: bool = True, data: bool = True, inferred: bool = False) -> Graph:
         """One rdflib Graph of the chosen parts (a copy in memory)."""
         graphs: list[str] = []
         if ontology:
-            graphs += [loading.graph_iri(p) for p in self.ontology_files]
+            graphs += [graph_iri(p) for p in self.ontology_files]
         if data:
-            graphs += [loading.graph_iri(p) for p in self.data_files]
+            graphs += [graph_iri(p) for p in self.data_files]
         if inferred:
             graphs += [str(DERIVED_GRAPH), str(INFERRED_GRAPH)]
         g = Graph()
@@ -163,20 +128,27 @@ class KnowledgeGraph:
     # --- checks --------------------------------------------------------------------------
     def validate(self, shapes: str | Path | None = None, *, closed_vocabulary: bool = True):
         """SHACL over ontology + data (and the closed-vocabulary check) -> ValidationReport."""
-        from . import validation
+        from .validation import (
+            ValidationReport,
+            load_shapes,
+            run_sparql_checks,
+            shacl_violations,
+            split_sparql_constraints,
+            undefined_terms,
+        )
 
         data = self.merged(ontology=False)
         ontology = self.merged(data=False)
         union = data + ontology
-        shapes_graph, sparql_checks = validation.split_sparql_constraints(
-            validation.load_shapes(Path(shapes) if shapes else loading.shapes_path()))
-        violations = validation.shacl_violations(union, shapes_graph)
-        violations += validation.run_sparql_checks(
-            sparql_checks, lambda text: self.backend.run_query(text, {}), union)
-        report = validation.ValidationReport(sorted(violations, key=lambda v: (v.focus, v.path or "", v.text())),
+        shapes_graph, sparql_checks = split_sparql_constraints(
+            load_shapes(Path(shapes) if shapes else shapes_path()))
+        violations = shacl_violations(union, shapes_graph)
+        violations += run_sparql_checks(
+            sparql_checks, self.backend.execute, union)
+        report = ValidationReport(sorted(violations, key=lambda v: (v.focus, v.path or "", v.text())),
                                              focus_nodes_checked=len(set(data.subjects())))
         if closed_vocabulary:
-            report.violations += validation.undefined_terms(data, ontology)
+            report.violations += undefined_terms(data, ontology)
         sources = self._sources({v.focus for v in report.violations})
         for v in report.violations:
             v.source = sources.get(v.focus)
@@ -193,7 +165,7 @@ class KnowledgeGraph:
                 continue
             for name in self.file_graphs():
                 if (iri, None, None) in self.dataset.graph(URIRef(name)):
-                    out[f] = loading.file_of_graph(name)
+                    out[f] = file_of_graph(name)
                     break
         return out
 
@@ -206,23 +178,17 @@ class KnowledgeGraph:
     # --- export --------------------------------------------------------------------------
     def export(self, fmt: str = "turtle", path: str | Path | None = None, *, inferred: bool = False,
                reasoner: str = "owlrl") -> bytes | None:
-        """Serialise ontology + data (+ closure with ``inferred``); ``path`` is written atomically."""
-        if fmt not in EXPORT_FORMATS:
-            raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-        if inferred:
-            self.infer(reasoner)
-        names = self.file_graphs() + ([str(DERIVED_GRAPH), str(INFERRED_GRAPH)] if inferred else [])
-        present = self.backend.graph_names()
-        quads = [q for name in names if name in present for q in self.backend.quads(name)]
-        ox_fmt = EXPORT_FORMATS[fmt]
-        if ox_fmt is not ox.RdfFormat.TRIG:
-            seen = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-            items: list[Any] = list(seen)
-        else:
-            items = quads
-        prefixes = PREFIXES if ox_fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        data = ox.serialize(items, format=ox_fmt, prefixes=prefixes) if prefixes else ox.serialize(
-            items, format=ox_fmt)
+        """Serialise ontology + data (+ the derived graph and the closure with ``inferred``).
+
+        The closure is computed for this export only: it never enters the store, so no later
+        answer changes. ``path`` is written atomically; without it the bytes are returned.
+        """
+        from .export import serialize
+        from .inference import closure
+
+        extra = closure(self.merged(inferred=True), reasoner) if inferred else None
+        names = self.file_graphs() + ([str(DERIVED_GRAPH)] if inferred else [])
+        data = serialize(self.backend, names, fmt, inferred=extra)
         if path is None:
             return data
         from .atomic import write_bytes
@@ -235,37 +201,22 @@ class KnowledgeGraph:
         """The networkx graph of a view: stakeholders, actors, concepts, ontology or query."""
         from .network import build_view
 
-        return build_view(self, view, filters=filters, lang=lang, **kw)
+        return build_view(self.reader, view, filters=filters, lang=lang, **kw)
 
     def view(self, view: str = "stakeholders", **kw):
         """A view as an interactive page inline in Jupyter (the HTML text without IPython)."""
-        from .render import view_widget
+        from .render.notebook import view_widget
 
-        return view_widget(self, view, **kw)
+        return view_widget(self.reader, view, **kw)
 
     def write_view(self, view: str, path: str | Path, **kw):
         """Write a view as one self-contained HTML page (atomically)."""
         from .render import write_view
 
-        return write_view(self, view, path, **kw)
+        return write_view(self.reader, view, path, **kw)
 
     # --- summaries -----------------------------------------------------------------------
     def stats(self, top: int = 10, lang: str = "en") -> dict[str, Any]:
         from .summary import stats
 
-        return stats(self, top=top, lang=lang)
-
-
-def pick_label(texts: dict[str, str] | None, lang: str, iri: str = "") -> str:
-    """Text in ``lang``, else the other language, else untagged/any, else the IRI's local name."""
-    texts = texts or {}
-    other = "en" if lang == "id" else "id"
-    return (texts.get(lang) or texts.get(other) or texts.get("") or next(iter(texts.values()), "")
-            or (local_name(iri) if iri else ""))
-
-
-def local_name(iri: str) -> str:
-    for sep in ("#", "/", ":"):
-        if sep in iri.rstrip(sep):
-            return iri.rstrip(sep).rsplit(sep, 1)[-1]
-    return iri
+        return stats(self.reader, files=len(self.data_files), top=top, lang=lang)

@@ -43,11 +43,9 @@ def run_demo(kg: KnowledgeGraph, out_dir: Path, lang: str = "en") -> DemoReport:
 
 
 def write_views(kg: KnowledgeGraph, out_dir: Path, lang: str) -> list[Path]:
-    from .render import write_view
-
     out = []
     for view in DEMO_VIEWS:
         path = out_dir / f"{view}.html"
-        write_view(kg, view, path, lang=lang)
+        kg.write_view(view, path, lang=lang)
         out.append(path)
     return out

@@ -83,3 +83,7 @@ class StoreError(KemitraanError):
 
 class ViewError(KemitraanError):
     """A network view was asked for with bad arguments."""
+
+
+class LanguageError(KemitraanError, ValueError):
+    """A language code other than the supported ones (``terms.LANGS``)."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import LoadError
+from .resources import IMPORTS_DIR, SHAPES_NAME, data_dir, ontology_dir
 from .store import Backend
 
 #: file extension -> parser
@@ -31,30 +32,20 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
 }
-SHAPES_NAME = "shapes.ttl"
 STAGING_SUFFIX = "#kemitraan-staging"
 
 Progress = Callable[[str, int, int], None]  # (file, done, total)
 
 
-def bundled_root() -> Path:
-    """Where the bundled ontology, data and queries are: inside the wheel, or the checkout."""
-    pkg = Path(__file__).resolve().parent
-    inside = pkg / "bundled"
-    return inside if (inside / "ontology").is_dir() else pkg.parent
-
-
 def ontology_files() -> list[Path]:
-    root = bundled_root() / "ontology"
-    return [p for p in rdf_files([root]) if p.name != SHAPES_NAME]
-
-
-def shapes_path() -> Path:
-    return bundled_root() / "ontology" / SHAPES_NAME
+    """The bundled ontology modules and SKOS schemes (not the shapes, not the reused vocabularies)."""
+    root = ontology_dir()
+    return [p for p in rdf_files([root]) if p.name != SHAPES_NAME
+            and IMPORTS_DIR not in p.relative_to(root).parts]
 
 
 def bundled_data_files() -> list[Path]:
-    return rdf_files([bundled_root() / "data"])
+    return rdf_files([data_dir()])
 
 
 def rdf_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -118,10 +109,6 @@ class LoadReport:
     triples: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def triples_per_second(self) -> float:
-        return self.triples / self.seconds if self.seconds else 0.0
 
 
 def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | None = None) -> LoadReport:
@@ -188,8 +175,7 @@ def _add_local_imports(backend: Backend, queue: list[Path], wanted: dict[str, Pa
     that loaded graphs ``owl:imports`` and that are not loaded yet; True if any was queued."""
     from urllib.parse import unquote, urlparse
 
-    res = backend.run_query('SELECT DISTINCT ?imp WHERE { ?o owl:imports ?imp FILTER(STRSTARTS(STR(?imp), "file:")) }',
-                            {})
+    res = backend.execute('SELECT DISTINCT ?imp WHERE { ?o owl:imports ?imp FILTER(STRSTARTS(STR(?imp), "file:")) }')
     added = False
     for (imp,) in res.rows:
         iri = str(imp)
@@ -203,12 +189,10 @@ def _add_local_imports(backend: Backend, queue: list[Path], wanted: dict[str, Pa
 
 def check_imports(backend: Backend) -> list[str]:
     """owl:imports are never fetched: say which ones point at nothing loaded."""
-    res = backend.run_query(
+    res = backend.execute(
         "SELECT DISTINCT ?imp WHERE { ?o owl:imports ?imp . "
         "FILTER NOT EXISTS { { ?imp a owl:Ontology } UNION { ?x owl:versionIRI ?imp } } "
-        "FILTER NOT EXISTS { GRAPH ?imp { ?s ?p ?q } } }",
-        {},
-    )
+        "FILTER NOT EXISTS { GRAPH ?imp { ?s ?p ?q } } }")
     return [
         f"owl:imports <{imp}> is not loaded and was not fetched (pass it with --data to include it)"
         for (imp,) in res.rows

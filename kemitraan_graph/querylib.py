@@ -8,8 +8,8 @@ A library query opens with ``#`` header lines::
     # param: sector iri kmt:sector-infrastructure
     # view: table
 
-Parameters are bound as values (Oxigraph substitutions / rdflib initBindings), never pasted
-into the query text.
+Parameters are bound as values: a ``VALUES`` block of N-Triples-serialised terms at the top of the
+WHERE group (``inject_values``), never pasted into the query text as strings.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from rdflib.term import Node
 
 from .errors import ParameterError, QueryError, QueryRefused
 from .namespaces import PREFIXES
+from .resources import query_dirs
+from .sparql_text import position, tokens
+from .terms import SAFE_IRI, expand_curie, pick_label
 
 PARAM_TYPES = ("iri", "string", "integer", "date", "year")
 VIEWS = ("table", "graph")
@@ -52,10 +55,10 @@ class LibraryQuery:
     view: str = "table"
 
     def get_title(self, lang: str = "en") -> str:
-        return pick_lang(self.title, lang) or self.name
+        return pick_label(self.title, lang) or self.name
 
     def get_description(self, lang: str = "en") -> str:
-        return pick_lang(self.description, lang) or ""
+        return pick_label(self.description, lang)
 
     def bind(self, given: dict[str, object]) -> dict[str, Node]:
         """Check and convert parameter values; defaults fill the ones not given."""
@@ -73,29 +76,6 @@ class LibraryQuery:
         return out
 
 
-def pick_lang(texts: dict[str, str], lang: str) -> str | None:
-    """The text in ``lang``, falling back to the other language, then to anything."""
-    other = "en" if lang == "id" else "id"
-    for key in (lang, other):
-        if texts.get(key):
-            return texts[key]
-    return next(iter(texts.values()), None)
-
-
-def expand_curie(value: str, prefixes: dict[str, str] | None = None) -> str | None:
-    """``kmt:x`` -> full IRI with the project's prefixes; ``<iri>``, ``scheme://...`` and ``urn:`` as is."""
-    value = value.strip()
-    if value.startswith("<") and value.endswith(">"):
-        return value[1:-1]
-    prefix, sep, local = value.partition(":")
-    ns = (prefixes or PREFIXES).get(prefix)
-    if sep and ns is not None:
-        return ns + local
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", value) or value.startswith("urn:"):
-        return value
-    return None
-
-
 def coerce(param: Param, raw: object) -> Node:
     if isinstance(raw, (URIRef, Literal)):
         return raw
@@ -103,7 +83,7 @@ def coerce(param: Param, raw: object) -> Node:
     kind = param.type
     if kind == "iri":
         iri = expand_curie(text)
-        if iri is None or not re.fullmatch(r"[^\s<>\"{}|^`\\]+", iri):
+        if iri is None or not SAFE_IRI.fullmatch(iri):
             raise ParameterError(param.name, f"expected an IRI (<...>, http(s)://... or prefix:name), got {text!r}")
         return URIRef(iri)
     if kind == "string":
@@ -158,16 +138,10 @@ def parse_query_text(text: str, name: str, path: Path | None = None) -> LibraryQ
     return q
 
 
-def library_dirs() -> list[Path]:
-    from .loading import bundled_root
-
-    return [bundled_root() / "queries"]
-
-
 def discover(dirs: list[Path] | None = None) -> dict[str, LibraryQuery]:
     """Every ``.rq`` file in the library folders, by name (file stem)."""
     out: dict[str, LibraryQuery] = {}
-    for d in dirs or library_dirs():
+    for d in dirs or query_dirs():
         for path in sorted(Path(d).glob("*.rq")):
             out[path.stem] = parse_query_text(path.read_text(encoding="utf-8"), path.stem, path)
     return out
@@ -220,7 +194,7 @@ def _inject(text: str, items: tuple[tuple[str, str], ...], values: tuple[Node, .
         if not re.fullmatch(r"[A-Za-z_]\w*", name):
             raise ParameterError(name, "not a valid SPARQL variable name")
     for value in bindings.values():
-        if isinstance(value, URIRef) and not re.fullmatch(r"[^\s<>\"{}|^`\\]*", str(value)):
+        if isinstance(value, URIRef) and str(value) and not SAFE_IRI.fullmatch(str(value)):
             raise ParameterError(str(value), "not a valid IRI")
     block = ("VALUES (" + " ".join("?" + n for n in names) + ") { ("
              + " ".join(bindings[n].n3() for n in names) + ") } ")
@@ -230,37 +204,7 @@ def _inject(text: str, items: tuple[tuple[str, str], ...], values: tuple[Node, .
 
 # --- the guard ---------------------------------------------------------------------------
 
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<word>(?:[\w\-.:%\u00b7\u00c0-\uffff]|\\[^\s])+)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-
-
-def tokens(text: str) -> list[tuple[str, str, int]]:
-    """Significant tokens (kind, text, offset); never raises, whatever the input."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            out.append((kind, m.group(), m.start()))
-    return out
-
-
-def position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
 
 
 @lru_cache(maxsize=512)

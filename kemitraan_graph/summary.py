@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .api import KnowledgeGraph
+from .reader import GraphReader
 
 _COUNTS = {
     "classes": """
@@ -37,21 +36,20 @@ SELECT (COUNT(DISTINCT ?case) AS ?cases) (COUNT(DISTINCT ?actor) AS ?actors) WHE
 }"""
 
 
-def stats(kg: KnowledgeGraph, top: int = 10, lang: str = "en") -> dict[str, Any]:
+def stats(reader: GraphReader, *, files: int, top: int = 10, lang: str = "en") -> dict[str, Any]:
     """Counts as plain data: {"triples": n, "cases": n, "actors": n, "<section>": [{iri, label, count}]}."""
-    be = kg.backend
-    totals = be.run_query(_TOTALS, {}).rows[0]
+    totals = reader.rows(_TOTALS)[0]
     out: dict[str, Any] = {
-        "triples": len(kg),
-        "files": len(kg.data_files),
+        "triples": reader.triple_count(),
+        "files": files,
         "cases": int(totals[0]),
         "actors": int(totals[1]),
     }
     for section, text in _COUNTS.items():
-        rows = be.run_query(text, {}).rows
+        rows = reader.rows(text)
         if section == "top_actors":
             rows = rows[:top]
-        names = kg.labels((r[0] for r in rows), lang)
+        names = reader.labels((r[0] for r in rows), lang)
         out[section] = [{"iri": str(k), "label": names.get(k, str(k)), "count": int(n)} for k, n in rows]
     return out
 

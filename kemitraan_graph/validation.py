@@ -11,7 +11,8 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .namespaces import KMT
-from .querylib import pick_lang
+from .sparql_text import tokens
+from .terms import pick_label
 
 CLOSED_VOCABULARY = "closed-vocabulary"
 
@@ -27,7 +28,7 @@ class Violation:
     source: str | None = None  # file the focus node comes from
 
     def text(self, lang: str = "en") -> str:
-        return pick_lang(self.message, lang) or ""
+        return pick_label(self.message, lang)
 
 
 @dataclass
@@ -161,8 +162,6 @@ def split_sparql_constraints(shapes: Graph) -> tuple[Graph, list[SparqlCheck]]:
 
 
 def _this_to_var(select: str) -> str:
-    from .querylib import tokens
-
     out, last = [], 0
     for kind, tok, off in tokens(select):
         if kind == "var" and tok == "$this":

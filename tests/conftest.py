@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +11,7 @@ from click.testing import CliRunner
 
 from kemitraan_graph import KnowledgeGraph
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SMALL = FIXTURES / "small" / "two-cases.ttl"
-SHARED = ROOT.parent / "shared"
+from .helpers import SMALL, kemitraan_exe
 
 
 @pytest.fixture(scope="session")
@@ -39,11 +34,6 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def kemitraan_exe() -> str:
-    exe = Path(sys.executable).parent / "kemitraan"
-    return str(exe) if exe.exists() else shutil.which("kemitraan") or "kemitraan"
-
-
 @pytest.fixture
 def run_cli():
     """Run the installed ``kemitraan`` console script as a real subprocess."""
@@ -54,13 +44,3 @@ def run_cli():
                               input=input, env=env, timeout=120)
 
     return run
-
-
-def synthetic_cases(n: int, path: Path) -> Path:
-    """Write ``n`` synthetic cases with the benchmark generator (seeded)."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from generate import write
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
-    return write(n, path)

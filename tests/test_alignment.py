@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from .conftest import SHARED
+from .helpers import SHARED
 
 VOCABS = {
     "http://www.w3.org/ns/org#": "w3c-ns_org.ttl",

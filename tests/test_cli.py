@@ -11,7 +11,7 @@ import pytest
 
 from kemitraan_graph.cli import cli
 
-from .conftest import FIXTURES, ROOT, SMALL
+from .helpers import FIXTURES, ROOT, SMALL
 
 SMALL_ARGS = ["--no-bundled", "--data", str(SMALL)]
 MALFORMED = FIXTURES / "formats" / "malformed.ttl"
@@ -170,7 +170,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     import os
     import pty
 
-    from .conftest import kemitraan_exe, synthetic_cases
+    from .helpers import kemitraan_exe, synthetic_cases
 
     big = synthetic_cases(12000, tmp_path / "big.nt")  # loads for well over the 1 s delay
 

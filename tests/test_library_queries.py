@@ -14,10 +14,11 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from kemitraan_graph.namespaces import KMT, ORG
+from kemitraan_graph.namespaces import KMT, ORG, SCHEMA
 from kemitraan_graph.querylib import discover
 
 from .expected.regenerate import answer_lines
+from .helpers import ROOT
 from .test_data import DATA, KINDS
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -99,20 +100,25 @@ def test_cases_in_sector_includes_narrower_sectors(kg):
     assert ports and toll and ports | toll <= infra
 
 
-def test_cases_started_between_respects_bounds(kg):
-    for row in kg.query("cases-started-between", **{"from": "2000", "to": "2010"}).rows:
+def test_cases_started_between_respects_bounds(kg, files_graph):
+    rows = kg.query("cases-started-between", **{"from": "2000", "to": "2010"}).rows
+    assert rows, "the bundled data has cases that started in 2000-2010"
+    for row in rows:
         assert 2000 <= int(str(row[1])[:4]) <= 2010
+    expected = {c for c in files_graph.subjects(KMT.hasParticipation, None)
+                for d in files_graph.objects(c, SCHEMA.startDate) if 2000 <= int(str(d)[:4]) <= 2010}
+    assert {row[0] for row in rows} == expected
 
 
 def test_case_types_are_the_four_kinds(files_graph):
-    for case in set(files_graph.subjects(KMT.hasParticipation, None)):
+    cases = set(files_graph.subjects(KMT.hasParticipation, None))
+    assert len(cases) >= 60
+    for case in cases:
         kinds = set(files_graph.objects(case, RDF.type)) & set(KINDS.values())
         assert len(kinds) == 1, case
 
 
 def test_competency_questions_document_lists_every_query():
-    from .conftest import ROOT
-
     text = (ROOT / "ontology" / "competency-questions.md").read_text(encoding="utf-8")
     for name, q in discover().items():
         assert f"queries/{name}.rq" in text and q.get_title("id") in text, name

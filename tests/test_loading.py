@@ -13,7 +13,7 @@ from kemitraan_graph import KnowledgeGraph, LoadError
 from kemitraan_graph.loading import graph_iri, load_files, rdf_files
 from kemitraan_graph.store import open_backend
 
-from .conftest import FIXTURES, SMALL
+from .helpers import FIXTURES, SMALL
 
 FORMATS = FIXTURES / "formats"
 MALFORMED = FORMATS / "malformed.ttl"

@@ -9,10 +9,11 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kemitraan_graph.loading import ontology_files, shapes_path
+from kemitraan_graph.loading import ontology_files
 from kemitraan_graph.namespaces import KMT, ONTOLOGY_IRI
+from kemitraan_graph.resources import shapes_path
 
-from .conftest import FIXTURES, SHARED
+from .helpers import FIXTURES, SHARED
 
 SHAPES_FIXTURES = FIXTURES / "shapes"
 OWLRL_ERROR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#").error

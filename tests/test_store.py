@@ -8,7 +8,7 @@ import pytest
 
 from kemitraan_graph import KnowledgeGraph, LoadError, StoreError
 
-from .conftest import FIXTURES, SMALL
+from .helpers import FIXTURES, SMALL
 
 
 def answers(kg):

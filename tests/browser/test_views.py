@@ -38,7 +38,7 @@ def views(kg, tmp_path_factory):
     out = tmp_path_factory.mktemp("views")
     made = {}
     for view in VIEWS:
-        g = build_view(kg, view, query=QUERY if view == "query" else None)
+        g = build_view(kg.reader, view, query=QUERY if view == "query" else None)
         path = out / f"{view}.html"
         path.write_text(render_html(g), encoding="utf-8")
         made[view] = (path, g)
@@ -123,7 +123,7 @@ def test_filters_match_the_library(open_page, kg, views):
         page.click(f"#filter-{facet} summary")
         box = page.locator(f'#filter-{facet} input[value="{value}"]')
         box.check()
-        expected = build_view(kg, "stakeholders", filters)
+        expected = build_view(kg.reader, "stakeholders", filters)
         c = counts(page)
         assert (c["visibleNodes"], c["visibleEdges"]) == (
             expected.number_of_nodes(),
@@ -267,7 +267,7 @@ def test_big_graph_draws_its_own_edges(open_page, tmp_path):
 
 
 def test_empty_view_opens_cleanly(open_page, kg, tmp_path):
-    g = build_view(kg, "stakeholders", Filters(countries=("jp",), types=("triple-helix",)))
+    g = build_view(kg.reader, "stakeholders", Filters(countries=("jp",), types=("triple-helix",)))
     assert g.number_of_nodes() == 0
     path = tmp_path / "empty.html"
     path.write_text(render_html(g), encoding="utf-8")

@@ -8,16 +8,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from .errors import ViewError
+from ..errors import ViewError
 
 #: node measures a view can be sized or ranked by
-MEASURES = ("degree", "betweenness", "eigenvector")
 
 
 def _undirected(g: nx.Graph) -> nx.Graph:
@@ -70,30 +68,7 @@ def eigenvector_centrality(
     n = len(u)
     if n == 0:
         return {}
-    try:
-        import numpy  # noqa: F401
-    except ImportError:  # pragma: no cover - numpy is present with pandas/the layout
-        return _eigenvector_nx(u, weight, max_iter, tol)
     return _eigenvector_numpy(u, weight, max_iter, tol)
-
-
-def _eigenvector_nx(u: nx.Graph, weight: str | None, max_iter: int, tol: float) -> dict[Any, float]:
-    n = len(u)
-    out: dict[Any, float] = {}
-    for comp in nx.connected_components(u):
-        scale = math.sqrt(len(comp) / n)
-        if len(comp) == 1:
-            out[next(iter(comp))] = scale
-            continue
-        sub = u.subgraph(comp)
-        try:
-            vals = nx.eigenvector_centrality(sub, max_iter=max_iter, tol=tol, weight=weight)
-        except nx.PowerIterationFailedConvergence:
-            deg = dict(sub.degree(weight=weight))
-            norm = math.sqrt(sum(v * v for v in deg.values())) or 1.0
-            vals = {k: v / norm for k, v in deg.items()}
-        out.update({k: v * scale for k, v in vals.items()})
-    return out
 
 
 def _eigenvector_numpy(u: nx.Graph, weight: str | None, max_iter: int, tol: float) -> dict[Any, float]:
@@ -149,16 +124,6 @@ def _eigenvector_numpy(u: nx.Graph, weight: str | None, max_iter: int, tol: floa
     return {v: float(x[i]) for i, v in enumerate(nodes)}
 
 
-def measure(g: nx.Graph, name: str) -> dict[Any, float]:
-    if name == "degree":
-        return degree_centrality(g)
-    if name == "betweenness":
-        return betweenness_centrality(g)
-    if name == "eigenvector":
-        return eigenvector_centrality(g)
-    raise ViewError(f"unknown measure {name!r}; choose one of {', '.join(MEASURES)}")
-
-
 def communities(g: nx.Graph, *, seed: int = 42, weight: str | None = "weight") -> list[set[Any]]:
     """Louvain communities (fixed seed: the same graph gives the same answer), largest first."""
     u = _undirected(g)
@@ -184,9 +149,6 @@ class Analysis:
     view: str
     rows: list[dict[str, Any]]
     summary: dict[str, Any]
-
-    def top(self, n: int | None) -> Analysis:
-        return Analysis(self.view, self.rows if n is None else self.rows[:n], self.summary)
 
     COLUMNS = (
         "node",

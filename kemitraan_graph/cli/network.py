@@ -1,7 +1,6 @@
 """``kemitraan viz``, ``analyze`` and ``export-network``: thin click commands over network/render.
 
-Registered on the main ``cli`` group when ``cli.py`` imports this module. Heavy imports
-(networkx, the renderer) happen inside the commands so ``kemitraan --help`` stays fast.
+Heavy imports (networkx, the renderer) happen inside the commands so ``kemitraan --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -11,12 +10,8 @@ from pathlib import Path
 
 import click
 
-from .cli import Env, cli, emit, handle_errors, lang_option, output_option, parse_params, pass_env
-
-#: the views (kept equal to ``network.VIEWS``; a test checks it)
-VIEWS = ("stakeholders", "actors", "concepts", "ontology", "query")
-#: = analytics.MEASURES, spelled out so that `kemitraan --help` need not import networkx (a test checks)
-MEASURES = ("degree", "betweenness", "eigenvector")
+from ..network.names import EXPORT_FORMATS, MEASURES, VIEWS
+from .common import Env, emit, handle_errors, lang_option, output_option, parse_params, pass_env
 
 
 def filter_options(fn: Callable) -> Callable:
@@ -85,7 +80,7 @@ def _graph(
     query_name,
     params,
 ):
-    from .network import Filters, build_view
+    from ..network import Filters, build_view
 
     if view == "query" and not query_name:
         raise click.UsageError(
@@ -102,11 +97,11 @@ def _graph(
         actor_kinds=actor_kinds,
     )
     return build_view(
-        env.kg(), view, filters=filters, lang=lang, query=query_name, params=parse_params(params)
+        env.kg().reader, view, filters=filters, lang=lang, query=query_name, params=parse_params(params)
     )
 
 
-@cli.command()
+@click.command()
 @click.argument("view", type=click.Choice(VIEWS))
 @click.option(
     "-o",
@@ -132,15 +127,15 @@ def viz(env: Env, view, output, lang, size_by, **kw) -> None:
     VIEW is stakeholders (partnerships and parties), actors (co-partnership), concepts
     (types, sectors, benefits, characteristics), ontology, or query (--query NAME).
     """
-    from .atomic import write_text
-    from .render import render_html
+    from ..atomic import write_text
+    from ..render import render_html
 
     graph = _graph(env, view, lang, **kw)
     write_text(output, render_html(graph, lang=lang, size_by=size_by))
     env.say(f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", err=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("view", type=click.Choice(VIEWS))
 @click.option(
     "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Show the first N nodes."
@@ -156,20 +151,20 @@ def viz(env: Env, view, output, lang, size_by, **kw) -> None:
 @handle_errors
 def analyze(env: Env, view, top, show_all, fmt, lang, output, **kw) -> None:
     """Centralities (degree, betweenness, eigenvector), communities and components of a VIEW."""
-    from .network import analyze as run_analysis
+    from ..network.analytics import analyze as run_analysis
 
     graph = _graph(env, view, lang, **kw)
     result = run_analysis(graph, top=None if show_all else top)
     emit(result.serialize(fmt), output)
 
 
-@cli.command("export-network")
+@click.command("export-network")
 @click.argument("view", type=click.Choice(VIEWS))
 @click.option(
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["graphml", "gexf", "json"]),
+    type=click.Choice(EXPORT_FORMATS),
     default="graphml",
     show_default=True,
     help="GraphML or GEXF (Gephi, Cytoscape) or node-link JSON (D3).",
@@ -186,7 +181,8 @@ def analyze(env: Env, view, top, show_all, fmt, lang, output, **kw) -> None:
 @handle_errors
 def export_network(env: Env, view, fmt, analytics, lang, output, **kw) -> None:
     """Write a network VIEW as GraphML, GEXF or node-link JSON."""
-    from .network import export_text, with_analytics
+    from ..network.analytics import with_analytics
+    from ..network.export import export_text
 
     graph = _graph(env, view, lang, **kw)
     if analytics:

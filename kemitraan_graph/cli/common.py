@@ -1,0 +1,160 @@
+"""What every command shares: global options (``Env``), option decorators, output, errors, progress.
+
+Each command module (``query``, ``data``, ``network``) holds click commands that parse options,
+call one library function and format its output; ``cli/__init__.py`` registers them.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import KemitraanError, QueryTimeout
+from ..terms import DEFAULT_LANG, LANGS
+
+LANG_CHOICE = click.Choice(list(LANGS))
+#: seconds a load must last before a progress bar appears
+PROGRESS_DELAY = 1.0
+
+
+class CommandError(click.ClickException):
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class Env:
+    """Global options, and the knowledge graph opened once on first use."""
+
+    def __init__(self, store, backend, data, bundled, quiet, verbose):
+        self.store, self.backend, self.data, self.bundled = store, backend, list(data), bundled
+        self.quiet, self.verbose = quiet, verbose
+        self._kg = None
+
+    def kg(self, extra: tuple[str, ...] = ()):
+        if self._kg is None:
+            from ..api import KnowledgeGraph
+
+            with progress_bar(self, "loading") as progress:
+                self._kg = KnowledgeGraph.load(
+                    self.data + list(extra), bundled=self.bundled, backend=self.backend,
+                    store=self.store, progress=progress)
+            report = self._kg.load_report
+            for w in report.warnings:
+                self.say(f"warning: {w}", err=True)
+            if self.verbose:
+                self.say(f"loaded {len(report.loaded)} file(s), kept {len(report.unchanged)} unchanged, "
+                         f"{report.triples} triples in {report.seconds:.2f} s", err=True)
+        return self._kg
+
+    def say(self, text: str, err: bool = False) -> None:
+        if not self.quiet or err:
+            click.echo(text, err=err)
+
+    def close(self) -> None:
+        if self._kg is not None:
+            self._kg.close()
+
+
+def _delayed_progress():
+    """A rich ``Progress`` that draws nothing until it has run ``PROGRESS_DELAY`` seconds.
+
+    rich's own refresh thread decides when to draw (no timer of ours), so a load that ends
+    before the delay leaves the terminal untouched, and one that ends later removes its bar.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    class DelayedProgress(Progress):
+        started = time.monotonic()
+
+        def get_renderables(self):
+            if time.monotonic() - self.started >= PROGRESS_DELAY:
+                yield from super().get_renderables()
+
+    bar = DelayedProgress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                          TextColumn("{task.completed}/{task.total} files"), TimeElapsedColumn(),
+                          console=Console(stderr=True), transient=True)
+    bar.started = time.monotonic()
+    return bar
+
+
+@contextmanager
+def progress_bar(env: Env, what: str) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress callback ``(file, done, total)`` drawing on a terminal; None when piped or quiet."""
+    if env.quiet or not sys.stderr.isatty():
+        yield None
+        return
+    bar = _delayed_progress()
+    task = bar.add_task(what, total=None)
+
+    def update(name: str, done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total, description=f"{what} {Path(name).name}")
+
+    with bar:
+        yield update
+
+
+def handle_errors(fn: Callable) -> Callable:
+    """Turn library errors into click errors: message on stderr, exit 2 (or the error's own code)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except QueryTimeout as exc:
+            raise CommandError(f"{exc} (use --timeout to allow longer)", exc.exit_code) from None
+        except KemitraanError as exc:
+            raise CommandError(str(exc), exc.exit_code) from None
+        except (ValueError, OSError) as exc:
+            raise CommandError(str(exc), 2) from None
+
+    return wrapper
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+def lang_option(fn: Callable) -> Callable:
+    return click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True,
+                        help="Language of labels and titles (falls back to the other one).")(fn)
+
+
+def output_option(fn: Callable) -> Callable:
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Write to this file (atomically) instead of standard output.")(fn)
+
+
+def emit(text: str | bytes, output: Path | None) -> None:
+    from ..atomic import write_bytes, write_text
+
+    if output is None:
+        if isinstance(text, bytes):
+            click.echo(text.decode("utf-8"), nl=False)
+        else:
+            click.echo(text, nl=False)
+    elif isinstance(text, bytes):
+        write_bytes(output, text)
+    else:
+        write_text(output, text)
+
+
+def parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        name, sep, value = v.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {v!r}", param_hint="--param")
+        out[name.strip()] = value
+    return out
+
+
+__all__ = ["CommandError", "Env", "emit", "handle_errors", "lang_option", "output_option", "parse_params",
+           "pass_env", "progress_bar"]

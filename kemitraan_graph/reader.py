@@ -1,0 +1,75 @@
+"""``GraphReader``: the narrow interface the views and summaries read through.
+
+It runs the engine's own (trusted) queries, runs a person's queries through the guard
+(``runner.run_query``), and looks up labels; views never see the store or the API object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from .querylib import LibraryQuery, discover, resolve
+from .results import QueryResult
+from .runner import DEFAULT_TIMEOUT, run_query
+from .store import Backend
+from .terms import is_safe_iri, lang_key, pick_label
+
+#: IRIs per label query (a VALUES block)
+_LABEL_BATCH = 1000
+
+
+class GraphReader:
+    """Read access to one store: internal queries, guarded user queries, labels."""
+
+    def __init__(self, backend: Backend, library: Mapping[str, LibraryQuery] | None = None):
+        self.backend = backend
+        self._library = dict(library) if library is not None else None
+
+    @property
+    def library(self) -> dict[str, LibraryQuery]:
+        if self._library is None:
+            self._library = discover()
+        return self._library
+
+    def rows(self, text: str) -> list[tuple[Node | None, ...]]:
+        """Rows of one of the engine's own SELECT queries (not guarded: the text is ours)."""
+        return self.backend.execute(text).rows
+
+    def query(self, name_or_text: str, params: Mapping[str, Any] | None = None, *, allow_network: bool = False,
+              timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+        """A person's query (library name, ``.rq`` file or text), guarded, bound and timed."""
+        q = resolve(name_or_text, self.library)
+        return run_query(self.backend, q, params, allow_network=allow_network, timeout=timeout)
+
+    def triple_count(self) -> int:
+        return len(self.backend)
+
+    def label_texts(self, iris: Iterable[Node | str]) -> dict[str, dict[str, str]]:
+        """``iri -> {lang: label}`` from rdfs:label (preferred) or skos:prefLabel; ``""`` = untagged."""
+        wanted = [str(i) for i in dict.fromkeys(iris)
+                  if i is not None and not isinstance(i, (BNode, Literal)) and is_safe_iri(str(i))]
+        found: dict[str, dict[str, tuple[int, str]]] = {}
+        for start in range(0, len(wanted), _LABEL_BATCH):
+            values = " ".join(f"<{i}>" for i in wanted[start:start + _LABEL_BATCH])
+            for s, k, label in self.rows(
+                    f"SELECT ?s ?k ?l WHERE {{ VALUES ?s {{ {values} }} "
+                    f"{{ ?s rdfs:label ?l BIND(0 AS ?k) }} UNION {{ ?s skos:prefLabel ?l BIND(1 AS ?k) }} }}"):
+                lang = lang_key(getattr(label, "language", None))
+                rank = (int(k), str(label))
+                slot = found.setdefault(str(s), {})
+                if lang not in slot or rank < slot[lang]:
+                    slot[lang] = rank
+        return {s: {lang: text for lang, (_k, text) in d.items()} for s, d in found.items()}
+
+    def labels(self, iris: Iterable[Node], lang: str = "en") -> dict[Node, str]:
+        """Display label of each IRI: ``lang``, else the other language, else any, else local name."""
+        wanted = [i for i in dict.fromkeys(iris) if isinstance(i, URIRef)]
+        texts = self.label_texts(wanted)
+        return {i: pick_label(texts.get(str(i)), lang, str(i)) for i in wanted}
+
+
+__all__ = ["GraphReader"]

@@ -1,0 +1,133 @@
+"""What every backend offers (``Backend``), and the pyoxigraph <-> rdflib term conversion."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+from ..results import QueryResult
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+# --- term conversion (pyoxigraph <-> rdflib), kept here and nowhere else -------------------
+
+def from_ox(term: Any) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:  # RDF 1.1 simple literal: rdflib spells it without a datatype
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.DefaultGraph):
+        return DATASET_DEFAULT_GRAPH_ID
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_ox(term: Node) -> Any:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def syntax_position(exc: SyntaxError) -> tuple[int | None, int | None]:
+    """Line and column of a pyoxigraph SyntaxError (query or data)."""
+    line, col = getattr(exc, "lineno", None), getattr(exc, "offset", None)
+    if line is None:
+        import re
+
+        m = re.search(r"(?:at|line) (\d+)[:, column]+(\d+)", str(exc))
+        if m:
+            line, col = int(m.group(1)), int(m.group(2))
+    return line, col
+
+
+# --- backends ---------------------------------------------------------------------------
+
+class Backend(ABC):
+    """What the rest of the package needs from a store."""
+
+    name: str
+    persistent: bool = False
+    #: whether the WHERE of an update sees the union of all graphs (else only the default graph)
+    update_sees_union: bool = False
+
+    @property
+    @abstractmethod
+    def dataset(self) -> Dataset:
+        """The rdflib view of the whole store (named graphs, union default graph)."""
+
+    @abstractmethod
+    def load_file(self, path: Path, graph: str, fmt: ox.RdfFormat, base_iri: str | None) -> int:
+        """Parse ``path`` into named graph ``graph``; all or nothing. Returns triples added."""
+
+    @abstractmethod
+    def drop_graph(self, graph: str) -> None: ...
+
+    @abstractmethod
+    def graph_names(self) -> set[str]: ...
+
+    @abstractmethod
+    def execute(self, text: str) -> QueryResult:
+        """Evaluate a SPARQL query over the union of all graphs, as it is (no guard, no time limit).
+
+        User queries reach this only through ``runner.run_query``, which guards and times them."""
+
+    @abstractmethod
+    def run_update(self, text: str) -> None:
+        """Internal updates only (derived graphs); never exposed to user queries."""
+
+    @abstractmethod
+    def add_triples(self, triples: Iterable[tuple[Node, Node, Node]], graph: str) -> None: ...
+
+    @abstractmethod
+    def quads(self, graph: str) -> Iterable[Any]:
+        """The triples of one named graph as pyoxigraph Quads (fast path for export)."""
+
+    @abstractmethod
+    def __len__(self) -> int: ...
+
+    # file bookkeeping of persistent stores: graph IRI -> sha256 of the file it came from,
+    # kept beside the data (a JSON file in the store folder), never as triples in the store
+    def file_hashes(self) -> dict[str, str]:
+        return {}
+
+    def save_file_hashes(self, hashes: dict[str, str]) -> None:  # noqa: B027 - memory stores keep none
+        """Persistent stores record the hashes; in-memory ones have nothing to keep."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the store (persistent ones flush and unlock their folder)."""
+
+
+def _clean_message(exc: BaseException) -> str:
+    msg = " ".join((str(exc.args[0]) if exc.args else str(exc)).split())
+    if "LoadDocumentCallback" in msg:
+        return "JSON-LD remote @context is not fetched (nothing is fetched at run time); inline the context"
+    return msg
+
+
+
+
+__all__ = ["Backend", "from_ox", "syntax_position", "to_ox"]

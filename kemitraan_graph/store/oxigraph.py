@@ -1,0 +1,114 @@
+"""The default backend: an embedded Oxigraph store, in memory or persistent at a path.
+
+rdflib sees it through oxrdflib (``backend.dataset``); queries and loads go to pyoxigraph directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset
+
+from ..errors import LoadError, QueryError, StoreError
+from ..namespaces import PREFIXES
+from ..results import QueryResult
+from .base import Backend, _clean_message, from_ox, syntax_position, to_ox
+
+
+class OxigraphBackend(Backend):
+    name = "oxigraph"
+
+    def __init__(self, path: str | Path | None = None):
+        try:
+            self.ox = ox.Store(str(path)) if path else ox.Store()
+        except OSError as exc:
+            raise StoreError(f"cannot open store at {path}: {exc}") from exc
+        self.persistent = path is not None
+        self.path = path
+        self._dataset: Dataset | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            from oxrdflib import OxigraphStore
+
+            ds = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
+            for prefix, ns in PREFIXES.items():
+                ds.bind(prefix, ns, override=True)
+            self._dataset = ds
+        return self._dataset
+
+    def load_file(self, path: Path, graph: str, fmt: ox.RdfFormat, base_iri: str | None) -> int:
+        before = len(self)
+        try:
+            self.ox.load(path=str(path), format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+        except SyntaxError as exc:
+            line, col = syntax_position(exc)
+            raise LoadError(str(path), line, col, _clean_message(exc)) from None
+        except (OSError, ValueError) as exc:
+            raise LoadError(str(path), None, None, _clean_message(exc)) from None
+        return len(self) - before
+
+    def drop_graph(self, graph: str) -> None:
+        node = ox.NamedNode(graph)
+        if self.ox.contains_named_graph(node):
+            self.ox.remove_graph(node)
+
+    def graph_names(self) -> set[str]:
+        return {g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def execute(self, text: str) -> QueryResult:
+        try:
+            res = self.ox.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+            return QueryResult.from_oxigraph(res, from_ox)
+        except SyntaxError as exc:
+            line, col = syntax_position(exc)
+            raise QueryError(_clean_message(exc), line, col) from None
+        except OSError as exc:
+            raise QueryError(str(exc)) from None
+
+    def run_update(self, text: str) -> None:
+        self.ox.update(text, prefixes=PREFIXES)
+
+    def add_triples(self, triples, graph: str) -> None:
+        g = ox.NamedNode(graph)
+        self.ox.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples])
+
+    def quads(self, graph: str):
+        return self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+    def _hash_file(self) -> Path:
+        return Path(self.path) / "kemitraan-files.json"
+
+    def file_hashes(self) -> dict[str, str]:
+        if not self.persistent or not self._hash_file().is_file():
+            return {}
+        import json
+
+        return json.loads(self._hash_file().read_text(encoding="utf-8"))
+
+    def save_file_hashes(self, hashes: dict[str, str]) -> None:
+        import json
+
+        from ..atomic import write_text
+
+        if self.persistent:
+            self.ox.flush()
+            write_text(self._hash_file(), json.dumps(hashes, indent=1, sort_keys=True))
+
+    def close(self) -> None:
+        """Flush, and release the store (and its folder lock) right away."""
+        if self.ox is None:
+            return
+        if self.persistent:
+            self.ox.flush()
+        self._dataset = None
+        self.ox = None
+        if self.persistent:
+            import gc
+
+            gc.collect()
