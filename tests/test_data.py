@@ -11,8 +11,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from kemitraan_graph.loading import bundled_root
 from kemitraan_graph.namespaces import KMT, ORG
+from kemitraan_graph.resources import bundled_root
 
 DATA = bundled_root() / "data"
 KINDS = {
@@ -132,3 +132,182 @@ def test_stats_shows_the_counts(kg):
     per_type = {row["iri"]: row["count"] for row in s["partnership_types"]}
     assert all(per_type[str(cls)] >= 12 for cls in KINDS.values())
     assert s["cases"] >= 60
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issue #14: one node per organisation, typed alike, labelled in both languages (rules in data/README.md)
+# ---------------------------------------------------------------------------------------------------------------
+
+PREFIXES = """PREFIX kmt: <https://w3id.org/kemitraan/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX org_: <https://w3id.org/kemitraan/id/org/>
+"""
+ORG_NS = "https://w3id.org/kemitraan/id/org/"
+COUNTRY_NS = "https://w3id.org/kemitraan/id/country/"
+
+
+def rows(g: Graph, query: str) -> list[tuple]:
+    return sorted(tuple(str(v) for v in row) for row in g.query(PREFIXES + query))
+
+
+def test_every_participation_party_is_defined_in_exactly_one_file(data):
+    defining = defaultdict(set)
+    for f in DATA.rglob("*.ttl"):
+        for s in Graph().parse(f).subjects(RDF.type, None):
+            defining[s].add(f.relative_to(DATA).as_posix())
+    parties = {data.value(p, ORG.member) for c in cases(data) for p in data.objects(c, KMT.hasParticipation)}
+    assert None not in parties
+    assert {str(a): sorted(defining[a]) for a in parties if len(defining[a]) != 1} == {}
+
+
+def test_every_amount_has_exactly_one_currency(data):
+    assert rows(data, """SELECT ?amount ?n WHERE {
+        { SELECT ?amount (COUNT(DISTINCT ?cur) AS ?n) WHERE {
+            { ?x kmt:financialValue ?amount } UNION { ?amount a schema:MonetaryAmount }
+            OPTIONAL { ?amount schema:currency ?cur } } GROUP BY ?amount }
+        FILTER(?n != 1) }""") == []
+
+
+# --- labels ------------------------------------------------------------------------------------------------------
+
+def documented_proper_names() -> set[str]:
+    """The list in data/README.md between <!-- proper-names ... --> and <!-- /proper-names -->."""
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    start, end = text.index("<!-- proper-names"), text.index("<!-- /proper-names -->")
+    names = set()
+    for prefix, local in re.findall(r"`(org_|country):([a-z0-9-]+)`", text[start:end]):
+        names.add((ORG_NS if prefix == "org_" else COUNTRY_NS) + local)
+    return names
+
+
+def label_pairs_that_must_differ(g: Graph, proper: set[str]) -> list[tuple]:
+    company = {KMT.Company, KMT.StateOwnedEnterprise, KMT.Consortium}
+    bad = []
+    for kind in ACTOR_KINDS:
+        if kind in company:
+            continue
+        for actor in g.subjects(RDF.type, kind):
+            labels = {lbl.language: str(lbl) for lbl in g.objects(actor, RDFS.label)}
+            if labels.get("id") is not None and labels.get("id") == labels.get("en") and str(actor) not in proper:
+                bad.append((str(actor), labels["id"]))
+    return sorted(bad)
+
+
+def test_indonesian_labels_differ_from_english_unless_a_documented_proper_name(data):
+    proper = documented_proper_names()
+    assert len(proper) > 20  # the README list was found and read
+    assert label_pairs_that_must_differ(data, proper) == []
+
+
+def test_label_check_catches_an_untranslated_label():
+    g = Graph().parse(data="""@prefix kmt: <https://w3id.org/kemitraan/ontology#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <https://w3id.org/kemitraan/id/org/x> a kmt:GovernmentBody ;
+            rdfs:label "Global Environment Facility"@id , "Global Environment Facility"@en .
+        <https://w3id.org/kemitraan/id/org/y> a kmt:Company ; rdfs:label "PT Y"@id , "PT Y"@en .""", format="turtle")
+    assert [a for a, _ in label_pairs_that_must_differ(g, set())] == ["https://w3id.org/kemitraan/id/org/x"]
+    assert label_pairs_that_must_differ(g, {"https://w3id.org/kemitraan/id/org/x"}) == []
+
+
+def test_documented_proper_names_are_actors(data):
+    assert {n for n in documented_proper_names() if (URIRef(n), RDF.type, None) not in data} == set()
+
+
+def test_ngo_government_community_participations_have_indonesian_texts(data):
+    assert rows(data, """SELECT ?case ?prop ?text WHERE {
+        ?case a kmt:NGOGovernmentCommunityPartnership ; kmt:hasParticipation ?p .
+        VALUES ?prop { kmt:responsibility kmt:contribution }
+        ?p ?prop ?text . FILTER(LANG(?text) = "en")
+        FILTER NOT EXISTS { ?p ?prop ?other . FILTER(LANG(?other) = "id") } }""") == []
+
+
+# --- renames and mergers -------------------------------------------------------------------------------------------
+
+def test_renames_and_mergers_are_reachable_from_both_names(data):
+    events = set(data.subjects(RDF.type, ORG.ChangeEvent))
+    assert len(events) >= 7
+    actor_kinds = set(ACTOR_KINDS)
+    for e in events:
+        old, new = set(data.objects(e, ORG.originalOrganization)), set(data.objects(e, ORG.resultingOrganization))
+        assert old and new and not old & new, e
+        assert data.value(e, DCTERMS.date) is not None and data.value(e, DCTERMS.source) is not None, e
+        for o in old:
+            assert (o, ORG.changedBy, e) in data, (o, e)
+        for n in new:
+            assert (n, ORG.resultedFrom, e) in data, (n, e)
+        for a in old | new:
+            assert set(data.objects(a, RDF.type)) & actor_kinds, a
+    # and every changedBy / resultedFrom points at an event that names the organisation
+    assert rows(data, """SELECT ?o ?e WHERE {
+        { ?o org:changedBy ?e FILTER NOT EXISTS { ?e org:originalOrganization ?o } }
+        UNION { ?o org:resultedFrom ?e FILTER NOT EXISTS { ?e org:resultingOrganization ?o } } }""") == []
+
+
+def test_the_renames_of_issue_14_are_modelled(data):
+    changes = set(rows(data, "SELECT ?old ?new WHERE { ?e a org:ChangeEvent ; "
+                              "org:originalOrganization ?old ; org:resultingOrganization ?new }"))
+    for old, new in [("bp3ti-kominfo", "bakti-kominfo"), ("technology-strategy-board", "innovate-uk"),
+                     ("bmub", "bmu-germany"), ("kemenristekdikti", "kemenristek-brin"), ("kemenristek-brin", "brin"),
+                     ("bppt", "brin"), ("lapan", "brin"), ("lbm-eijkman", "brin"),
+                     ("kementerian-kehutanan", "kementerian-lhk")]:
+        assert (ORG_NS + old, ORG_NS + new) in changes, (old, new)
+
+
+# --- typing rules of data/README.md, each a query returning the actors that break it --------------------------------
+
+TYPING_RULES = {
+    "persero-is-a-state-owned-enterprise": """SELECT ?a WHERE {
+        ?a rdfs:label ?l . FILTER(LANG(?l) = "id" && CONTAINS(?l, "(Persero)"))
+        FILTER NOT EXISTS { ?a a kmt:StateOwnedEnterprise } }""",
+    "a-pt-is-not-a-government-body": """SELECT ?a WHERE {
+        ?a a kmt:GovernmentBody ; rdfs:label ?l . FILTER(LANG(?l) = "id" && STRSTARTS(?l, "PT ")) }""",
+    "only-consortia-have-members": """SELECT ?a WHERE {
+        ?a kmt:consortiumMember ?m . FILTER NOT EXISTS { ?a a kmt:Consortium } }""",
+    "every-consortium-names-a-member": """SELECT ?a WHERE {
+        ?a a kmt:Consortium . FILTER NOT EXISTS { ?a kmt:consortiumMember ?m } }""",
+    "every-consortium-member-is-a-typed-actor": """SELECT ?m WHERE {
+        ?a kmt:consortiumMember ?m . FILTER NOT EXISTS { ?m a ?k . VALUES ?k { kmt:Company
+            kmt:StateOwnedEnterprise kmt:Consortium kmt:GovernmentBody kmt:InternationalOrganisation
+            kmt:University kmt:ResearchInstitute kmt:NGO } } }""",
+    "private-party-is-a-consortium-or-soe": """SELECT DISTINCT ?a WHERE {
+        ?c a kmt:GovernmentPrivateCommunityPartnership ; kmt:hasParticipation ?p .
+        ?p org:member ?a ; org:role kmt:role-private-party .
+        FILTER NOT EXISTS { ?a a kmt:Consortium } FILTER NOT EXISTS { ?a a kmt:StateOwnedEnterprise }
+        FILTER(?a NOT IN (org_:eiffage, org_:manila-water-company)) }""",
+    "state-development-finance-institutions-are-soes": """SELECT ?a WHERE {
+        VALUES ?a { org_:jbic org_:afd org_:korea-development-bank org_:bpifrance }
+        FILTER NOT EXISTS { ?a a kmt:StateOwnedEnterprise } }""",
+    "a-bank-is-not-a-government-body": """SELECT ?a WHERE {
+        ?a a kmt:GovernmentBody ; rdfs:label ?l . FILTER(LANG(?l) = "en" && REGEX(?l, "\\\\bBank\\\\b")) }""",
+}
+
+
+@pytest.mark.parametrize("rule", sorted(TYPING_RULES))
+def test_typing_rule_of_the_readme(data, rule):
+    assert rows(data, TYPING_RULES[rule]) == [], rule
+
+
+def test_typing_rules_are_documented_in_the_readme():
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for phrase in ("Persero is a state-owned enterprise", "Consortia and project companies",
+                   "State development-finance institutions"):
+        assert phrase in readme
+
+
+def test_typing_rules_catch_the_errors_of_issue_14():
+    g = Graph().parse(data="""@prefix kmt: <https://w3id.org/kemitraan/ontology#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix org_: <https://w3id.org/kemitraan/id/org/> .
+        org_:pt-pii a kmt:GovernmentBody ; rdfs:label "PT Penjaminan Infrastruktur Indonesia (Persero)"@id .
+        org_:manila-water-company a kmt:Consortium ; kmt:consortiumMember org_:ayala-corporation .
+        org_:ayala-corporation a kmt:Company .
+        org_:senac a kmt:Consortium .
+        org_:jbic a kmt:GovernmentBody ; rdfs:label "Japan Bank for International Cooperation"@en .""", format="turtle")
+    broken = {rule for rule, q in TYPING_RULES.items() if rows(g, q)}
+    assert {"persero-is-a-state-owned-enterprise", "a-pt-is-not-a-government-body", "every-consortium-names-a-member",
+            "state-development-finance-institutions-are-soes", "a-bank-is-not-a-government-body"} <= broken
+    g.remove((None, RDF.type, KMT.Consortium))
+    assert "only-consortia-have-members" in {rule for rule, q in TYPING_RULES.items() if rows(g, q)}
