@@ -21,7 +21,7 @@ import pyoxigraph as ox  # noqa: E402
 from generate import cached  # noqa: E402
 
 from kemitraan_graph import KnowledgeGraph  # noqa: E402
-from kemitraan_graph.inference import SHORTCUTS  # noqa: E402
+from kemitraan_graph.inference import DERIVATION  # noqa: E402
 from kemitraan_graph.loading import ontology_files  # noqa: E402
 from kemitraan_graph.namespaces import PREFIXES  # noqa: E402
 from kemitraan_graph.querylib import inject_values  # noqa: E402
@@ -85,7 +85,8 @@ def main() -> None:
         for f in onto + [path]:
             raw.load(path=str(f), to_graph=ox.NamedNode(f.resolve().as_uri()))
         t_raw = time.perf_counter() - t0
-        raw.update(SHORTCUTS, prefixes=PREFIXES)
+        for update in DERIVATION:
+            raw.update(update, prefixes=PREFIXES)
         queries = {name: (inject_values(q.text, q.bind({})), q.bind({})) for name, q in kg.library.items()}
         ours, raws = {}, {}
         for name, q in kg.library.items():

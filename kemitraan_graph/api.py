@@ -42,11 +42,14 @@ class KnowledgeGraph:
     # --- opening -------------------------------------------------------------------------
     @classmethod
     def load(cls, data: Iterable[str | Path] = (), *, bundled: bool = True, backend: str = "oxigraph",
-             store: str | Path | None = None, progress: Progress | None = None) -> KnowledgeGraph:
+             store: str | Path | None = None, progress: Progress | None = None,
+             asserted: bool = False) -> KnowledgeGraph:
         """Open a store and load the ontology, the bundled data (unless ``bundled=False``) and ``data``.
 
         With ``store`` the Oxigraph store persists at that folder; reopening it parses only the
         files that changed. A malformed file raises LoadError and leaves the store as it was.
+        Queries see the union of the files as a set, with the entailments of ``inference.derive``
+        (class and property reasoning); ``asserted=True`` leaves the entailments out.
         """
         ontology = ontology_files()
         files = list(dict.fromkeys(
@@ -54,9 +57,12 @@ class KnowledgeGraph:
         be = open_backend(backend, store)
         try:
             report = load_files(be, files, progress=progress)
-            from .inference import derive_shortcuts
+            from .inference import derive, drop_derived
 
-            derive_shortcuts(be)
+            if asserted:
+                drop_derived(be)
+            elif report.loaded or report.removed or str(DERIVED_GRAPH) not in be.graph_names():
+                derive(be)  # an unchanged persistent store keeps what it derived last time
         except BaseException:
             be.close()
             raise

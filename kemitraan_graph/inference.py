@@ -1,4 +1,10 @@
-"""Derived shortcuts and RDFS / OWL-RL closure, each in its own named graph."""
+"""Entailments: the derived graph every query sees, and the RDFS / OWL-RL closure on demand.
+
+``derive`` materialises, at load time, the entailments that make ordinary queries right
+(``?c a kmt:Partnership`` finds every case; ``?a a foaf:Agent`` every agent) into
+``DERIVED_GRAPH`` and the union. ``closure`` computes a full RDFS or OWL-RL closure with owlrl,
+for export; it never enters the store unless ``infer`` is asked for.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +15,35 @@ from .store import Backend
 
 REASONERS = ("rdfs", "owlrl")
 
-#: kmt:hasPartner from the n-ary participations (the ontology's property chain). Only this
-#: direction: ``?party kmt:partnerIn ?case`` triples would give hub actors thousands of triples
-#: and slow every lookup on them (measured: 10x on top-actors); write ``^kmt:hasPartner`` instead.
-_INSERT = f"""
-DROP SILENT GRAPH <{DERIVED_GRAPH}> ;
-INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ ?case kmt:hasPartner ?party }} }}
-"""
-#: for stores whose update WHERE sees only the default graph (Oxigraph): join across all graphs
-SHORTCUTS = _INSERT + "WHERE { GRAPH ?g1 { ?case kmt:hasParticipation ?p } GRAPH ?g2 { ?p org:member ?party } }"
-#: for stores whose default graph is the union (rdflib Dataset(default_union=True)): much faster there
-SHORTCUTS_UNION = _INSERT + "WHERE { ?case kmt:hasParticipation ?p . ?p org:member ?party }"
+def _rule(template: str, where: str) -> str:
+    """An update that adds what ``where`` entails to the derived graph and to the union."""
+    return (f"INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ {template} }} {template} }} "
+            f"WHERE {{ {where} FILTER NOT EXISTS {{ {template} }} }}")
 
 
-def derive_shortcuts(backend: Backend) -> None:
-    """Materialise the direct party shortcut so simple queries stay simple."""
-    backend.run_update(SHORTCUTS_UNION if backend.update_sees_union else SHORTCUTS)
+_CHAIN = _rule("?case kmt:hasPartner ?party", "?case kmt:hasParticipation ?p . ?p org:member ?party")
+_SUBPROPERTY = _rule("?s ?super ?o", "?sub rdfs:subPropertyOf+ ?super . FILTER(isIRI(?super) && ?sub != ?super) "
+                     "?s ?sub ?o")
+_INVERSE = _rule("?o ?q ?s", "{ ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } "
+                 "FILTER(isIRI(?p) && isIRI(?q)) ?s ?p ?o . FILTER(!isLiteral(?o))")
+_TYPES = _rule("?x a ?super", "?x a ?c . ?c rdfs:subClassOf+ ?super . FILTER(isIRI(?super) && ?c != ?super)")
+
+#: the entailments every query sees (unless ``asserted``): the ontology's property chain
+#: (``kmt:hasPartner``), sub-properties, inverse properties (twice round, since a sub-property's
+#: inverse can be a super-property's), and rdf:type up ``rdfs:subClassOf``.
+DERIVATION: tuple[str, ...] = (_CHAIN, _SUBPROPERTY, _INVERSE, _SUBPROPERTY, _INVERSE, _TYPES)
+
+
+def derive(backend: Backend) -> None:
+    """Replace the derived graph with the entailments of the loaded graphs (into the union too)."""
+    backend.drop_graph(str(DERIVED_GRAPH))
+    for update in DERIVATION:
+        backend.run_update(update)
+
+
+def drop_derived(backend: Backend) -> None:
+    """Asserted triples only: no derived graph."""
+    backend.drop_graph(str(DERIVED_GRAPH))
 
 
 def closure(graph: Graph, reasoner: str = "owlrl") -> Graph:
@@ -47,7 +66,7 @@ def closure(graph: Graph, reasoner: str = "owlrl") -> Graph:
 
 
 def infer(backend: Backend, merged: Graph, reasoner: str = "owlrl") -> int:
-    """Replace the inferred graph with the closure of ``merged``; returns its size."""
+    """Store the closure of ``merged`` in ``INFERRED_GRAPH`` (and the union): later queries see it."""
     new = closure(merged, reasoner)
     backend.drop_graph(str(INFERRED_GRAPH))
     backend.add_triples(new, str(INFERRED_GRAPH))

@@ -164,7 +164,8 @@ def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | 
             report.removed.append(g)
     if backend.persistent:
         kept = {g: h for g, h in known.items() if g in wanted}
-        backend.save_file_hashes({**kept, **hashes})
+        if {**kept, **hashes} != known:  # an unchanged store is not written to
+            backend.save_file_hashes({**kept, **hashes})
     report.warnings += check_imports(backend)
     report.seconds = time.perf_counter() - t0
     return report

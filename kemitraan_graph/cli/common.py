@@ -33,8 +33,9 @@ class CommandError(click.ClickException):
 class Env:
     """Global options, and the knowledge graph opened once on first use."""
 
-    def __init__(self, store, backend, data, bundled, quiet, verbose):
+    def __init__(self, store, backend, data, bundled, quiet, verbose, asserted=False):
         self.store, self.backend, self.data, self.bundled = store, backend, list(data), bundled
+        self.asserted = asserted
         self.quiet, self.verbose = quiet, verbose
         self._kg = None
 
@@ -45,7 +46,7 @@ class Env:
             with progress_bar(self, "loading") as progress:
                 self._kg = KnowledgeGraph.load(
                     self.data + list(extra), bundled=self.bundled, backend=self.backend,
-                    store=self.store, progress=progress)
+                    store=self.store, progress=progress, asserted=self.asserted)
             report = self._kg.load_report
             for w in report.warnings:
                 self.say(f"warning: {w}", err=True)

@@ -71,8 +71,6 @@ class Backend(ABC):
 
     name: str
     persistent: bool = False
-    #: whether the WHERE of an update sees the union of all graphs (else only the default graph)
-    update_sees_union: bool = False
 
     @property
     @abstractmethod

@@ -18,7 +18,6 @@ class RdflibBackend(Backend):
     """Pure rdflib memory store; files are still parsed by Oxigraph's parsers (same errors)."""
 
     name = "rdflib"
-    update_sees_union = True
 
     def __init__(self, path: str | Path | None = None):
         if path is not None:
@@ -80,4 +79,5 @@ class RdflibBackend(Backend):
         return (ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in self._dataset.graph(URIRef(graph)))
 
     def __len__(self) -> int:
-        return sum(len(g) for g in self._dataset.graphs())
+        """Distinct triples (rdflib's union of the graphs is a set)."""
+        return sum(1 for _ in self._dataset.triples((None, None, None)))

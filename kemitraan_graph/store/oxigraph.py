@@ -1,6 +1,11 @@
 """The default backend: an embedded Oxigraph store, in memory or persistent at a path.
 
 rdflib sees it through oxrdflib (``backend.dataset``); queries and loads go to pyoxigraph directly.
+
+Set semantics: every file is a named graph, and the store's default graph holds the union of
+them as a set (a triple stated in two files, or stated and derived, is there once). Queries run
+on that default graph, not on Oxigraph's "default graph as union", which evaluates the union as a
+multiset of quads (a triple in two files would count twice). ``GRAPH ?g`` still names the file.
 """
 
 from __future__ import annotations
@@ -33,26 +38,41 @@ class OxigraphBackend(Backend):
         if self._dataset is None:
             from oxrdflib import OxigraphStore
 
-            ds = Dataset(store=OxigraphStore(store=self.ox), default_union=True)
+            ds = Dataset(store=OxigraphStore(store=self.ox), default_union=False)  # default graph = the union
             for prefix, ns in PREFIXES.items():
                 ds.bind(prefix, ns, override=True)
             self._dataset = ds
         return self._dataset
 
     def load_file(self, path: Path, graph: str, fmt: ox.RdfFormat, base_iri: str | None) -> int:
-        before = len(self)
+        node = ox.NamedNode(graph)
+        datasets = fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)  # may name graphs of their own
+        before = set(self.ox.named_graphs()) if datasets else set()
         try:
-            self.ox.load(path=str(path), format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+            self.ox.load(path=str(path), format=fmt, base_iri=base_iri, to_graph=node)
         except SyntaxError as exc:
             line, col = syntax_position(exc)
             raise LoadError(str(path), line, col, _clean_message(exc)) from None
         except (OSError, ValueError) as exc:
             raise LoadError(str(path), None, None, _clean_message(exc)) from None
-        return len(self) - before
+        for other in (set(self.ox.named_graphs()) - before - {node}) if datasets else ():
+            self._add_to_union(other)
+        return self._add_to_union(node)
+
+    def _add_to_union(self, node: ox.NamedNode) -> int:
+        """Copy a named graph's triples into the default graph (a set); returns the graph's size."""
+        default = ox.DefaultGraph()
+        triples = [ox.Quad(q.subject, q.predicate, q.object, default)
+                   for q in self.ox.quads_for_pattern(None, None, None, node)]
+        self.ox.extend(triples)
+        return len(triples)
 
     def drop_graph(self, graph: str) -> None:
+        """Remove a named graph, and from the union the triples that no other graph states."""
         node = ox.NamedNode(graph)
         if self.ox.contains_named_graph(node):
+            self.ox.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+                           f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{graph}>) }} }}")
             self.ox.remove_graph(node)
 
     def graph_names(self) -> set[str]:
@@ -60,7 +80,7 @@ class OxigraphBackend(Backend):
 
     def execute(self, text: str) -> QueryResult:
         try:
-            res = self.ox.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+            res = self.ox.query(text, prefixes=PREFIXES)  # the default graph is the union (a set)
             return QueryResult.from_oxigraph(res, from_ox)
         except SyntaxError as exc:
             line, col = syntax_position(exc)
@@ -72,14 +92,20 @@ class OxigraphBackend(Backend):
         self.ox.update(text, prefixes=PREFIXES)
 
     def add_triples(self, triples, graph: str) -> None:
-        g = ox.NamedNode(graph)
-        self.ox.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples])
+        g, default = ox.NamedNode(graph), ox.DefaultGraph()
+        quads = []
+        for s, p, o in triples:
+            ts, tp, to = to_ox(s), to_ox(p), to_ox(o)
+            quads += [ox.Quad(ts, tp, to, g), ox.Quad(ts, tp, to, default)]
+        self.ox.extend(quads)
 
     def quads(self, graph: str):
         return self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
 
     def __len__(self) -> int:
-        return len(self.ox)
+        """Distinct triples (the union's size)."""
+        res = self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(res))[0].value)
 
     def _hash_file(self) -> Path:
         return Path(self.path) / "kemitraan-files.json"

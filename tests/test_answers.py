@@ -1,0 +1,124 @@
+"""Correct answers by default: the loaded data is a set, and class/property reasoning is on."""
+
+from __future__ import annotations
+
+import pytest
+
+from kemitraan_graph import KnowledgeGraph
+
+from .expected.regenerate import answer_lines
+
+TWICE = "@prefix ex: <http://e/> .\nex:a ex:v 10 .\n"
+COUNT_SUM = "SELECT (COUNT(*) AS ?n) (SUM(?v) AS ?s) WHERE { ?x <http://e/v> ?v }"
+PARTNERSHIPS = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a kmt:Partnership }"
+CASES = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c kmt:hasParticipation ?p }"
+
+
+def scalar(kg: KnowledgeGraph, text: str) -> int:
+    return int(kg.query(text).rows[0][0])
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_a_triple_in_two_files_counts_once(tmp_path, backend):
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text(TWICE, encoding="utf-8")
+    with KnowledgeGraph.load([tmp_path / "a.ttl", tmp_path / "b.ttl"], bundled=False, backend=backend) as kg:
+        n, s = kg.query(COUNT_SUM).rows[0]
+        assert (int(n), int(s)) == (1, 10)
+        # provenance is kept: GRAPH ?g names both files
+        graphs = {str(g) for (g,) in kg.query("SELECT ?g WHERE { GRAPH ?g { ?x <http://e/v> ?v } }").rows}
+        assert graphs == {(tmp_path / "a.ttl").as_uri(), (tmp_path / "b.ttl").as_uri()}
+
+
+def test_a_persistent_store_keeps_set_semantics_after_a_reload(tmp_path):
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text(TWICE, encoding="utf-8")
+    store = tmp_path / "store"
+    files = [tmp_path / "a.ttl", tmp_path / "b.ttl"]
+    with KnowledgeGraph.load(files, bundled=False, store=store) as kg:
+        assert [int(x) for x in kg.query(COUNT_SUM).rows[0]] == [1, 10]
+    (tmp_path / "b.ttl").write_text("@prefix ex: <http://e/> .\nex:b ex:v 5 .\n", encoding="utf-8")
+    with KnowledgeGraph.load(files, bundled=False, store=store) as kg:  # b changed: a's triple must stay
+        assert [int(x) for x in kg.query(COUNT_SUM).rows[0]] == [2, 15]
+    with KnowledgeGraph.load([tmp_path / "b.ttl"], bundled=False, store=store) as kg:  # a dropped
+        assert [int(x) for x in kg.query(COUNT_SUM).rows[0]] == [1, 5]
+
+
+def test_the_library_answers_the_same_with_the_export_loaded_again(kg, tmp_path):
+    """Ground triples stated twice count once (blank nodes are distinct per file, as RDF says)."""
+    out = tmp_path / "all.nt"
+    kg.export("ntriples", out)
+    ground = tmp_path / "ground.nt"
+    ground.write_text("".join(line + "\n" for line in out.read_text(encoding="utf-8").splitlines()
+                              if "_:" not in line), encoding="utf-8")
+    with KnowledgeGraph.load([ground]) as twice:
+        assert len(twice) == len(kg)
+        for name in sorted(kg.library):
+            assert answer_lines(twice.query(name)) == answer_lines(kg.query(name)), name
+
+
+def test_class_reasoning_is_on(kg):
+    cases = scalar(kg, CASES)
+    assert cases >= 60 and scalar(kg, PARTNERSHIPS) == cases
+    agents = scalar(kg, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?c kmt:hasPartner ?a . ?a a foaf:Agent }")
+    assert agents == scalar(kg, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?c kmt:hasPartner ?a }")
+    # inverse and sub-properties: every party is org:memberOf its case
+    assert scalar(kg, "ASK { ?c kmt:hasPartner ?a FILTER NOT EXISTS { ?a org:memberOf ?c } }".replace(
+        "ASK", "SELECT (COUNT(*) AS ?n) WHERE")) == 0
+
+
+def test_asserted_turns_reasoning_off():
+    with KnowledgeGraph.load(asserted=True) as kg:
+        assert scalar(kg, PARTNERSHIPS) == 0 and scalar(kg, CASES) >= 60
+
+
+def test_reasoning_on_the_rdflib_backend_too(small_kg):
+    with KnowledgeGraph.load(small_kg.data_files, bundled=False, backend="rdflib") as kg:
+        assert scalar(kg, PARTNERSHIPS) == scalar(kg, CASES) == 2
+
+
+def test_a_changed_file_updates_the_derived_triples(tmp_path):
+    from .helpers import SMALL
+
+    data = tmp_path / "cases.ttl"
+    data.write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
+    store = tmp_path / "store"
+    with KnowledgeGraph.load([data], bundled=False, store=store) as kg:
+        assert scalar(kg, PARTNERSHIPS) == 2
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("kmt:TripleHelixPartnership", "kmt:NotAType"), encoding="utf-8")
+    with KnowledgeGraph.load([data], bundled=False, store=store) as kg:
+        assert scalar(kg, PARTNERSHIPS) == 1
+
+
+def test_an_unchanged_store_reopens_without_writing(tmp_path):
+    from .helpers import SMALL
+
+    store = tmp_path / "store"
+    with KnowledgeGraph.load([SMALL], bundled=False, store=store):
+        pass
+    stamp = {p: p.stat().st_mtime_ns for p in store.iterdir() if p.name == "kemitraan-files.json"}
+    assert stamp
+    with KnowledgeGraph.load([SMALL], bundled=False, store=store) as kg:
+        assert kg.load_report.loaded == [] and scalar(kg, PARTNERSHIPS) == 2
+    assert {p: p.stat().st_mtime_ns for p in stamp} == stamp
+
+
+def test_export_inferred_changes_no_later_answer(tmp_path):
+    from .helpers import SMALL
+
+    store = tmp_path / "store"
+    with KnowledgeGraph.load([SMALL], bundled=False, store=store) as kg:
+        before = kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
+        data = kg.export("turtle", inferred=True)
+        assert b"owl" in data or len(data) > 0
+        assert kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows == before
+    with KnowledgeGraph.load([SMALL], bundled=False, store=store) as kg:
+        assert kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows == before
+
+
+def test_asserted_cli_flag(run_cli):
+    res = run_cli("--asserted", "query", "-f", "csv", "--text", PARTNERSHIPS)
+    assert res.returncode == 0 and res.stdout.splitlines()[1] == "0"
+    res = run_cli("query", "-f", "csv", "--text", PARTNERSHIPS)
+    assert res.returncode == 0 and int(res.stdout.splitlines()[1]) >= 60
