@@ -17,7 +17,7 @@ from rdflib.term import Node
 #: formats a SELECT/ASK result can be written in
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "sparql-xml")
 #: formats a CONSTRUCT/DESCRIBE result can be written in
-GRAPH_FORMATS = ("table", "turtle", "ntriples", "json", "csv", "tsv")
+GRAPH_FORMATS = ("table", "turtle", "ntriples", "jsonld", "rdfxml", "json", "csv", "tsv")
 ALL_FORMATS = tuple(dict.fromkeys(SELECT_FORMATS + GRAPH_FORMATS))
 
 Labeller = Callable[[Node], str]
@@ -244,4 +244,6 @@ _WRITERS: dict[str, Callable[[QueryResult, Labeller | None], str]] = {
     "sparql-xml": _sparql_xml,
     "turtle": _rdf("turtle"),
     "ntriples": _rdf("nt"),
+    "jsonld": _rdf("json-ld"),
+    "rdfxml": _rdf("xml"),
 }

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from kemitraan_graph import network
+from kemitraan_graph.charts import CHART_VIEWS
 from kemitraan_graph.cli import cli
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "network"
@@ -52,8 +53,9 @@ def _choices(command: str, name: str) -> tuple[str, ...]:
 def test_cli_choices_are_the_library_constants():
     from kemitraan_graph.network import analytics
 
-    for command in ("viz", "analyze", "export-network"):
+    for command in ("analyze", "export-network"):
         assert _choices(command, "view") == network.VIEWS
+    assert _choices("viz", "view") == network.VIEWS + CHART_VIEWS  # the profile is a chart view
     assert _choices("viz", "size_by") == network.MEASURES
     assert _choices("export-network", "fmt") == network.EXPORT_FORMATS
     # the analytics compute exactly the measures the CLI offers

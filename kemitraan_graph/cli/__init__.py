@@ -14,7 +14,7 @@ import click
 
 from .. import __version__
 from ..store import BACKENDS, DEFAULT_BACKEND
-from . import data, network, query
+from . import data, network, query, serve
 from .common import Env
 
 
@@ -27,22 +27,24 @@ from .common import Env
 @click.option("--data", "data", multiple=True, type=click.Path(exists=False),
               help="An extra RDF file or folder to load (repeatable).")
 @click.option("--no-bundled", is_flag=True, help="Leave the bundled data set out (the ontology stays).")
+@click.option("--asserted", is_flag=True,
+              help="Only the stated triples: no class or property reasoning (subclasses, inverses, chains).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Say more about loading and timing.")
 @click.pass_context
-def cli(ctx: click.Context, store, backend, data, no_bundled, quiet, verbose) -> None:
+def cli(ctx: click.Context, store, backend, data, no_bundled, asserted, quiet, verbose) -> None:
     """Kemitraan Graph: a knowledge graph of partnerships and their stakeholders.
 
     Load the ontology and data, validate them, run SPARQL competency questions, export, and
     draw network views.
     """
-    env = Env(store, backend, data, not no_bundled, quiet, verbose)
+    env = Env(store, backend, data, not no_bundled, quiet, verbose, asserted=asserted)
     ctx.obj = env
     ctx.call_on_close(env.close)
 
 
 for command in (data.demo, query.list_queries, query.query, data.export, data.validate, data.stats,
-                network.viz, network.analyze, network.export_network):
+                network.viz, network.analyze, network.export_network, serve.serve):
     cli.add_command(command)
 
 

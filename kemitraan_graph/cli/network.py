@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..charts import CHART_VIEWS, PROFILE_BY
 from ..network.names import EXPORT_FORMATS, MEASURES, VIEWS
 from .common import Env, emit, handle_errors, lang_option, output_option, parse_params, pass_env
 
@@ -101,8 +102,14 @@ def _graph(
     )
 
 
+def _flags_given(values: dict) -> list[str]:
+    """The long flags of the options in ``values`` that were given (a true value)."""
+    params = click.get_current_context().command.params
+    return [max(p.opts, key=len) for p in params if p.name in values and values[p.name]]
+
+
 @click.command()
-@click.argument("view", type=click.Choice(VIEWS))
+@click.argument("view", type=click.Choice(VIEWS + CHART_VIEWS))
 @click.option(
     "-o",
     "--output",
@@ -114,22 +121,40 @@ def _graph(
 @click.option(
     "--size-by",
     type=click.Choice(MEASURES),
-    default="degree",
-    show_default=True,
-    help="Node size measure (the page can switch between the measures it carries).",
+    default=None,
+    help="Node size measure (the page can switch between the measures it carries)  [default: degree].",
+)
+@click.option(
+    "--by",
+    type=click.Choice(PROFILE_BY),
+    default=None,
+    help="For the profile: its rows are partnership kinds, sectors or countries  [default: kind].",
 )
 @filter_options
 @pass_env
 @handle_errors
-def viz(env: Env, view, output, lang, size_by, **kw) -> None:
-    """Draw a network VIEW as one self-contained, interactive HTML page.
+def viz(env: Env, view, output, lang, size_by, by, **kw) -> None:
+    """Draw a VIEW as one self-contained, interactive HTML page.
 
     VIEW is stakeholders (partnerships and parties), actors (co-partnership), concepts
-    (types, sectors, benefits, characteristics), ontology, or query (--query NAME).
+    (types, sectors, benefits, characteristics), ontology, query (--query NAME), or profile
+    (a heatmap of the kinds, --by sector or country, against the benefits and characteristics).
     """
     from ..atomic import write_text
     from ..render import render_html
 
+    if view in CHART_VIEWS:
+        used = _flags_given({"size_by": size_by, **kw})
+        if used:
+            raise click.UsageError(f"{', '.join(used)} belong to the network views, not to {view}")
+        from ..render import write_profile
+
+        p = write_profile(env.kg().reader, output, by=by or "kind", lang=lang)
+        env.say(f"wrote {output} ({len(p.rows)} rows, {len(p.columns)} columns, {p.total} cases)", err=True)
+        return
+    if by:
+        raise click.UsageError("--by belongs to the profile view")
+    size_by = size_by or "degree"
     graph = _graph(env, view, lang, **kw)
     write_text(output, render_html(graph, lang=lang, size_by=size_by))
     env.say(f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", err=True)

@@ -2,11 +2,13 @@
 
 ``layout``    node positions computed in Python (fast, deterministic)
 ``page``      the page: payload JSON, template, inlined vis-network, CSP; ``render_html``, ``write_view``
+``profile``   the partnership profile page: ``render_profile``, ``write_profile``
 ``notebook``  Jupyter: ``view_widget`` (an iframe) and ``to_pyvis`` (the ``pyvis`` extra)
 """
 
 from __future__ import annotations
 
 from .page import CSP, graph_payload, json_for_script, render_html, write_view
+from .profile import render_profile, write_profile
 
-__all__ = ["CSP", "graph_payload", "json_for_script", "render_html", "write_view"]
+__all__ = ["CSP", "graph_payload", "json_for_script", "render_html", "render_profile", "write_profile", "write_view"]

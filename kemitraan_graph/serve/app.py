@@ -1,0 +1,247 @@
+"""The Starlette app: the SPARQL 1.1 Protocol at ``/sparql``, the library at ``/queries``, a page at ``/``.
+
+Every query a client sends goes through ``runner.run_query`` (the guard, parameter binding and the
+time limit), evaluated in a worker thread so that one slow query does not hold up the others.
+Errors map to status codes: malformed 400 (with the position), refused 403, timed out 503.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..errors import KemitraanError, ParameterError, QueryError, QueryRefused, QueryTimeout
+from ..querylib import LibraryQuery, parse_query_text
+from ..reader import GraphReader
+from ..resources import asset
+from ..results import QueryResult
+from ..runner import run_query
+from .negotiation import FORMAT_MEDIA, choose_format, offered
+
+#: seconds a query may run unless the server is told otherwise
+DEFAULT_TIMEOUT = 10.0
+#: rows (or triples) a response carries at most unless the server is told otherwise
+DEFAULT_MAX_ROWS = 100_000
+#: bytes of a request body read at most (a query, or a form holding one)
+MAX_BODY = 1_000_000
+#: the policy of every response: this origin's own script and style, nothing from anywhere else
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+MAX_ROWS_HEADER = "X-Kemitraan-Max-Rows"
+TRUNCATED_HEADER = "X-Kemitraan-Truncated"
+
+_STATIC = {  # path -> (file under kemitraan_graph/serve/static, media type)
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/app.css": ("app.css", "text/css; charset=utf-8"),
+}
+
+
+class SecurityHeaders:
+    """ASGI middleware: a Content-Security-Policy (and a few companions) on every response."""
+
+    def __init__(self, app: ASGIApp, csp: str = CSP) -> None:
+        self.app, self.csp = app, csp
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = self.csp
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["X-Frame-Options"] = "DENY"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _error(status: int, message: str) -> PlainTextResponse:
+    return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status)
+
+
+def error_response(exc: BaseException) -> PlainTextResponse:
+    """The status code and one-line message of a library error."""
+    if isinstance(exc, QueryTimeout):
+        return _error(503, f"{exc} (the server's time limit)")
+    if isinstance(exc, QueryRefused):
+        return _error(403, str(exc))
+    if isinstance(exc, (QueryError, ParameterError)):
+        return _error(400, str(exc))
+    if isinstance(exc, KemitraanError):
+        return _error(500, str(exc))
+    return _error(500, "internal error")
+
+
+def library_listing(library: Mapping[str, LibraryQuery]) -> list[dict[str, Any]]:
+    """The library as plain data: name, titles and descriptions in id and en, parameters, view."""
+    return [{
+        "name": q.name,
+        "title": {lang: q.get_title(lang) for lang in ("id", "en")},
+        "description": {lang: q.get_description(lang) for lang in ("id", "en")},
+        "params": [{"name": p.name, "type": p.type, "default": p.default} for p in q.params],
+        "view": q.view,
+    } for q in library.values()]
+
+
+class Endpoint:
+    """The request handlers over one ``GraphReader`` and the server's limits."""
+
+    def __init__(self, reader: GraphReader, *, allow_network: bool, timeout: float | None, max_rows: int):
+        self.reader = reader
+        self.allow_network = allow_network
+        self.timeout = timeout or None
+        self.max_rows = max_rows
+        self._static: dict[str, bytes] = {}
+
+    # --- responses -----------------------------------------------------------------------
+    def respond(self, result: QueryResult, accept: str | None) -> Response:
+        fmt = choose_format(accept, result.kind)
+        if fmt is None:
+            return _error(406, "not acceptable: this result is offered as " + ", ".join(offered(result.kind)))
+        truncated = result.kind != "ask" and len(result.rows) > self.max_rows
+        body = result.limited(self.max_rows).serialize(fmt)
+        headers = {MAX_ROWS_HEADER: str(self.max_rows), "Vary": "Accept", "Cache-Control": "no-store"}
+        if truncated:
+            headers[TRUNCATED_HEADER] = "true"
+        return Response(body.encode("utf-8"), media_type=FORMAT_MEDIA[fmt], headers=headers)
+
+    async def run(self, fn: Any, accept: str | None) -> Response:
+        """Run a blocking query function in a worker thread; library errors become status codes."""
+        try:
+            result = await run_in_threadpool(fn)
+            return await run_in_threadpool(self.respond, result, accept)
+        except Exception as exc:  # every error becomes a response (with the security headers)
+            return error_response(exc)
+
+    # --- /sparql ---------------------------------------------------------------------------
+    async def sparql(self, request: Request) -> Response:
+        params: list[tuple[str, str]] = list(request.query_params.multi_items())
+        text: str | None = None
+        if request.method == "POST":
+            media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            body = await _read_body(request)
+            if body is None:
+                return _error(413, f"request body over {MAX_BODY} bytes")
+            try:
+                decoded = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return _error(400, "request body is not UTF-8")
+            if media == "application/x-www-form-urlencoded":
+                params += parse_qsl(decoded, keep_blank_values=True)
+            elif media == "application/sparql-query":
+                text = decoded
+            elif media == "application/sparql-update":
+                return _error(403, "SPARQL Update is not allowed on this server")
+            else:
+                return _error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
+        names = [k for k, _ in params]
+        if "update" in names:
+            return _error(403, "SPARQL Update is not allowed on this server")
+        if "default-graph-uri" in names or "named-graph-uri" in names:
+            return _error(400, "default-graph-uri and named-graph-uri are not supported yet; "
+                               "name graphs with FROM / FROM NAMED in the query")
+        if text is None:
+            queries = [v for k, v in params if k == "query"]
+            if len(queries) != 1:
+                return _error(400, "give exactly one 'query' parameter")
+            text = queries[0]
+        if not text.strip():
+            return _error(400, "the query is empty")
+
+        def evaluate() -> QueryResult:
+            query = parse_query_text(text, "query")
+            return run_query(self.reader.backend, query, allow_network=self.allow_network, timeout=self.timeout)
+
+        return await self.run(evaluate, request.headers.get("accept"))
+
+    # --- /queries ---------------------------------------------------------------------------
+    async def queries(self, request: Request) -> Response:
+        library = await run_in_threadpool(lambda: self.reader.library)
+        return JSONResponse(library_listing(library), headers={"Cache-Control": "no-store"})
+
+    async def library_query(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        library = await run_in_threadpool(lambda: self.reader.library)
+        if name not in library:
+            return _error(404, f"no library query named {name!r}")
+        params = dict(request.query_params)
+
+        def evaluate() -> QueryResult:
+            return self.reader.query(name, params, allow_network=self.allow_network, timeout=self.timeout)
+
+        return await self.run(evaluate, request.headers.get("accept"))
+
+    # --- the page ---------------------------------------------------------------------------
+    async def static(self, request: Request) -> Response:
+        name, media = _STATIC[request.url.path]
+        if name not in self._static:
+            self._static[name] = asset("serve", "static", name).read_bytes()
+        return Response(self._static[name], media_type=media)
+
+
+async def _read_body(request: Request) -> bytes | None:
+    """The body, or None when it is over ``MAX_BODY`` bytes (read no further than that)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(kg_or_reader: Any, *, allow_update: bool = False, allow_network: bool = False,
+               timeout: float | None = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
+               cors: str | list[str] | None = None) -> Starlette:
+    """A Starlette app serving one graph (a ``KnowledgeGraph`` or a ``GraphReader``).
+
+    ``timeout`` (seconds, 0/None: none) and ``max_rows`` bound each query; ``allow_network`` lets
+    SERVICE and FROM of graphs not in the store through; ``cors`` names the origin(s) allowed to
+    read answers from a browser (none by default). Updates are not served yet: ``allow_update``
+    must stay False.
+    """
+    if allow_update:
+        raise ValueError("SPARQL Update is not supported by the server yet")
+    if max_rows < 0:
+        raise ValueError("max_rows must be 0 or more")
+    reader = getattr(kg_or_reader, "reader", kg_or_reader)
+    if not isinstance(reader, GraphReader):
+        raise TypeError(f"expected a KnowledgeGraph or a GraphReader, got {type(kg_or_reader).__name__}")
+    ep = Endpoint(reader, allow_network=allow_network, timeout=timeout, max_rows=max_rows)
+    routes = [
+        Route("/sparql", ep.sparql, methods=["GET", "POST"]),
+        Route("/queries", ep.queries, methods=["GET"]),
+        Route("/queries/{name}", ep.library_query, methods=["GET"]),
+        *[Route(path, ep.static, methods=["GET"]) for path in _STATIC],
+    ]
+    middleware = [Middleware(SecurityHeaders)]
+    if cors:
+        origins = [cors] if isinstance(cors, str) else list(cors)
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+            allow_headers=["Accept", "Content-Type"], expose_headers=[MAX_ROWS_HEADER, TRUNCATED_HEADER]))
+    return Starlette(routes=routes, middleware=middleware)
+
+
+__all__ = ["CSP", "DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "MAX_ROWS_HEADER", "TRUNCATED_HEADER", "create_app",
+           "error_response", "library_listing"]
