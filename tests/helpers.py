@@ -9,7 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SMALL = FIXTURES / "small" / "two-cases.ttl"
-SHARED = ROOT.parent / "shared"
+#: reused vocabularies kept in the repository (a clone needs nothing beside it)
+IMPORTS = ROOT / "ontology" / "imports"
 
 
 def kemitraan_exe() -> str:

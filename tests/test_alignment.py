@@ -1,21 +1,21 @@
 """Alignment: every term we reuse from W3C ORG, PROV-O, SKOS, FOAF and DCTERMS exists in the
-published vocabulary (the copies in ../shared/external/ontologies, written by others)."""
+published vocabulary (the copies in ontology/imports/, written by others)."""
 
 from __future__ import annotations
 
 import pytest
 from rdflib import Graph, URIRef
 
-from .helpers import SHARED
+from .helpers import IMPORTS
 
 VOCABS = {
-    "http://www.w3.org/ns/org#": "w3c-ns_org.ttl",
-    "http://www.w3.org/ns/prov#": "w3c-ns_prov-o.ttl",
-    "http://www.w3.org/2004/02/skos/core#": "retog_skos.ttl",
-    "http://xmlns.com/foaf/0.1/": "retog_foaf.ttl",
-    "http://purl.org/dc/terms/": "retog_dcterms.ttl",
+    "http://www.w3.org/ns/org#": "org.ttl",
+    "http://www.w3.org/ns/prov#": "prov-o.ttl",
+    "http://www.w3.org/2004/02/skos/core#": "skos.ttl",
+    "http://xmlns.com/foaf/0.1/": "foaf.ttl",
+    "http://purl.org/dc/terms/": "dcterms.ttl",
 }
-EXTERNAL = SHARED / "external" / "ontologies"
+EXTERNAL = IMPORTS
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_reused_terms_exist_in_the_published_vocabulary(used_terms, ns, filename
 
 def test_our_restated_org_axioms_agree_with_org(kg):
     """The ORG axioms kemitraan.ttl restates (it does not owl:imports) are really in ORG."""
-    org = Graph().parse(EXTERNAL / "w3c-ns_org.ttl")
+    org = Graph().parse(EXTERNAL / "org.ttl")
     ours = kg.merged(data=False)
     ORG = "http://www.w3.org/ns/org#"
     restated = [(s, p, o) for s, p, o in ours if str(s).startswith(ORG) and str(o).startswith(

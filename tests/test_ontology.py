@@ -13,7 +13,7 @@ from kemitraan_graph.loading import ontology_files
 from kemitraan_graph.namespaces import KMT, ONTOLOGY_IRI
 from kemitraan_graph.resources import shapes_path
 
-from .helpers import FIXTURES, SHARED
+from .helpers import FIXTURES, IMPORTS
 
 SHAPES_FIXTURES = FIXTURES / "shapes"
 OWLRL_ERROR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#").error
@@ -140,7 +140,7 @@ def test_shapes_conform_to_shacl_shacl():
     import pyshacl
 
     shapes = Graph().parse(shapes_path())
-    meta = Graph().parse(SHARED / "external" / "ontologies" / "w3c-ns_shacl-shacl.ttl")
+    meta = Graph().parse(IMPORTS / "shacl-shacl.ttl")
     conforms, _g, text = pyshacl.validate(shapes, shacl_graph=meta)
     assert conforms, text
 
