@@ -36,26 +36,47 @@ def cases(g: Graph) -> set[URIRef]:
     return set(g.subjects(KMT.hasParticipation, None))
 
 
-def test_at_least_60_cases_and_12_of_each_kind(data):
+def test_at_least_126_cases_and_25_of_each_kind(data):
     per_kind = {k: {c for c in cases(data) if (c, RDF.type, cls) in data} for k, cls in KINDS.items()}
-    assert len(cases(data)) >= 60
+    assert len(cases(data)) >= 126
     for kind, found in per_kind.items():
-        assert len(found) >= 12, kind
+        assert len(found) >= 25, kind
         # each kind's files live in their own folder
         files = list((DATA / "cases" / kind).glob("*.ttl"))
         assert len(files) == len(found), kind
 
 
-def test_half_in_indonesia_and_a_quarter_outside(data):
+def test_sixty_percent_in_indonesia_and_a_quarter_outside(data):
     all_cases = cases(data)
     inside = {c for c in all_cases if (c, KMT.country, INDONESIA) in data}
-    assert len(inside) * 2 >= len(all_cases)
+    assert len(inside) * 5 >= len(all_cases) * 3
     assert (len(all_cases) - len(inside)) * 4 >= len(all_cases)
     # "outside" means no Indonesian party either
     outside = all_cases - inside
     for c in outside:
         for p in data.objects(c, KMT.hasParticipation):
             assert data.value(p, ORG.member) != INDONESIA, c
+
+
+ISO_PROVINCE_CASES = """PREFIX kmt: <https://w3id.org/kemitraan/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?code (COUNT(DISTINCT ?case) AS ?n) WHERE {
+    ?case kmt:hasParticipation ?p ; kmt:place ?place .
+    { ?place dcterms:identifier ?code } UNION { ?place schema:containedInPlace/dcterms:identifier ?code }
+    FILTER(STRSTARTS(STR(?code), "ID-")) } GROUP BY ?code"""
+
+
+def test_cases_in_all_38_indonesian_provinces(data):
+    # a province is a place with an ISO 3166-2:ID code (data/places/coordinates.ttl, written by data/tools/gazetteer.py)
+    provinces = {str(row[0]) for row in data.query(ISO_PROVINCE_CASES)}
+    assert len(provinces) >= 38, sorted(provinces)
+
+
+def test_every_country_has_its_iso_3166_code(data):
+    for country in set(data.subjects(RDF.type, KMT.Country)):
+        codes = {str(c) for c in data.objects(country, DCTERMS.identifier)}
+        assert codes == {str(country).rsplit("/", 1)[1].upper()}, (country, codes)
 
 
 def test_every_case_has_wellformed_http_sources(data):
@@ -130,8 +151,8 @@ def test_bundled_data_validates_clean(kg):
 def test_stats_shows_the_counts(kg):
     s = kg.stats()
     per_type = {row["iri"]: row["count"] for row in s["partnership_types"]}
-    assert all(per_type[str(cls)] >= 12 for cls in KINDS.values())
-    assert s["cases"] >= 60
+    assert all(per_type[str(cls)] >= 25 for cls in KINDS.values())
+    assert s["cases"] >= 126
 
 
 # ---------------------------------------------------------------------------------------------------------------
