@@ -56,6 +56,10 @@ class QueryTimeout(QueryError):
     """A query ran past its time limit."""
 
 
+class QueryCrashed(QueryError):
+    """The query engine died while evaluating a query (its memory cap, or a crash); the caller lives on."""
+
+
 @dataclass
 class ParameterError(KemitraanError):
     """A query parameter is unknown, missing or of the wrong type."""
@@ -85,5 +89,41 @@ class ViewError(KemitraanError):
     """A network view was asked for with bad arguments."""
 
 
+@dataclass
+class CellProblem:
+    """One problem in a table: where (sheet, row, column) and what."""
+
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = [f"sheet {self.sheet!r}" if self.sheet else "", f"row {self.row}" if self.row else "",
+                 f"column {self.column!r}" if self.column else ""]
+        place = ", ".join(w for w in where if w)
+        return f"{place}: {self.message}" if place else self.message
+
+
+class TableError(KemitraanError):
+    """A table (spreadsheet, CSV, YAML) to import has problems; each names its sheet, row and column."""
+
+    def __init__(self, path: str, problems: list[CellProblem]):
+        self.path, self.problems = path, list(problems)
+        super().__init__(f"{path}: {len(self.problems)} problem(s), nothing written\n"
+                         + "\n".join(f"  {path}: {p}" for p in self.problems))
+
+
 class LanguageError(KemitraanError, ValueError):
     """A language code other than the supported ones (``terms.LANGS``)."""
+
+
+@dataclass
+class OutputError(KemitraanError):
+    """An output file cannot be written where it was asked for (not a regular file, ...)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"

@@ -15,8 +15,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import LoadError
+from .limits import check_file
 from .resources import IMPORTS_DIR, SHAPES_NAME, data_dir, ontology_dir
 from .store import Backend
+from .store.oxigraph import STORE_MARKER
 
 #: file extension -> parser
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -58,20 +60,34 @@ def rdf_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            stores = {f.parent for f in p.rglob(STORE_MARKER)}  # a store's own files are never data
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p).parts
                 if f.is_file() and f.suffix.lower() in FORMATS and not any(
                     part.startswith((".", "_")) for part in rel
-                ):
+                ) and not any(parent in stores for parent in f.parents):
                     out.append(f)
         elif p.is_file():
             if p.suffix.lower() not in FORMATS:
                 known = ", ".join(sorted(FORMATS))
                 raise LoadError(str(p), None, None, f"unknown RDF file extension {p.suffix!r} (known: {known})")
             out.append(p)
+        elif p.exists():  # a FIFO, a device, a socket: reading one could block or never end
+            raise LoadError(str(p), None, None, f"is {_kind_of(p)}, not a regular file or a folder")
         else:
             raise LoadError(str(p), None, None, "no such file or folder")
     return list(dict.fromkeys(out))
+
+
+def _kind_of(path: Path) -> str:
+    import stat
+
+    mode = path.stat().st_mode
+    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def graph_iri(path: Path) -> str:
@@ -126,6 +142,8 @@ def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | 
     created: list[str] = []
     staged: list[tuple[str, str]] = []  # (staging graph, final graph)
     hashes: dict[str, str] = {}
+    if getattr(backend, "never_write", False):
+        _check_unchanged(backend, files, known, present, wanted)
     try:
         i = 0
         while i < len(queue) or _add_local_imports(backend, queue, wanted):
@@ -137,6 +155,7 @@ def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | 
                 report.unchanged.append(path)
             else:
                 fmt = FORMATS[path.suffix.lower()]
+                check_file(path)  # bounds (entities, nesting) before a parser sees the file
                 if g in present:
                     stage = g + STAGING_SUFFIX
                     backend.drop_graph(stage)
@@ -171,6 +190,22 @@ def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | 
     return report
 
 
+def _check_unchanged(backend: Backend, files: Sequence[Path], known: dict[str, str], present: set[str],
+                     wanted: dict[str, Path]) -> None:
+    """A store opened read-only is used as it is: refuse when a file changed, was added or left."""
+    from .errors import StoreError
+
+    for path in files:
+        g = graph_iri(path)
+        if g not in present or known.get(g) != sha256(path):
+            raise StoreError(f"the store is opened read-only but {path} changed since it was built "
+                             "(open it without --read-only to update it)")
+    gone = sorted(g for g in present if g.startswith("file:") and g not in wanted and g in known)
+    if gone:
+        raise StoreError(f"the store is opened read-only but {file_of_graph(gone[0])} is no longer given "
+                         "(open it without --read-only to update it)")
+
+
 def _add_local_imports(backend: Backend, queue: list[Path], wanted: dict[str, Path]) -> bool:
     """Queue the local files (``file:`` IRIs, relative ones resolve against the importing file)
     that loaded graphs ``owl:imports`` and that are not loaded yet; True if any was queued."""
@@ -194,7 +229,19 @@ def check_imports(backend: Backend) -> list[str]:
         "SELECT DISTINCT ?imp WHERE { ?o owl:imports ?imp . "
         "FILTER NOT EXISTS { { ?imp a owl:Ontology } UNION { ?x owl:versionIRI ?imp } } "
         "FILTER NOT EXISTS { GRAPH ?imp { ?s ?p ?q } } }")
+    if not res.rows:
+        return []
+    graphs = backend.graph_names()
     return [
         f"owl:imports <{imp}> is not loaded and was not fetched (pass it with --data to include it)"
-        for (imp,) in res.rows
+        for (imp,) in res.rows if _local_graph_of(str(imp)) not in graphs
     ]
+
+
+def _local_graph_of(iri: str) -> str | None:
+    """The graph a ``file:`` import is loaded into (``file:///x/./b.ttl`` -> ``file:///x/b.ttl``)."""
+    if not iri.startswith("file:"):
+        return None
+    from urllib.parse import unquote, urlparse
+
+    return graph_iri(Path(unquote(urlparse(iri).path)))

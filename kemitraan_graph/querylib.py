@@ -25,10 +25,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .errors import ParameterError, QueryError, QueryRefused
-from .namespaces import PREFIXES
+from .errors import ParameterError, QueryError
 from .resources import query_dirs
-from .sparql_text import position, tokens
+from .sparql_text import tokens
 from .terms import SAFE_IRI, expand_curie, pick_label
 
 PARAM_TYPES = ("iri", "string", "integer", "date", "year")
@@ -204,59 +203,15 @@ def _inject(text: str, items: tuple[tuple[str, str], ...], values: tuple[Node, .
 
 # --- the guard ---------------------------------------------------------------------------
 
-UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-
-
-@lru_cache(maxsize=512)
-def _scan(text: str) -> tuple[tuple[str, int] | None, tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
-    """(first update keyword, SERVICE keywords, FROM graph IRIs) with their offsets."""
-    toks = tokens(text)
-    prefixes: dict[str, str] = {}
-    update = None
-    services: list[tuple[str, int]] = []
-    froms: list[tuple[str, int]] = []
-    for i, (kind, tok, off) in enumerate(toks):
-        if kind != "word":
-            continue
-        upper = tok.upper()
-        if upper == "PREFIX" and i + 2 < len(toks) and toks[i + 2][0] == "iri":
-            prefixes[toks[i + 1][1].rstrip(":")] = toks[i + 2][1][1:-1]
-        elif upper in UPDATE_WORDS and update is None:
-            update = (upper, off)
-        elif upper == "SERVICE":
-            services.append((tok, off))
-        elif upper == "FROM":
-            j = i + 1
-            if j < len(toks) and toks[j][1].upper() == "NAMED":
-                j += 1
-            if j < len(toks):
-                target = toks[j][1]
-                iri = target[1:-1] if toks[j][0] == "iri" else expand_curie(target, {**PREFIXES, **prefixes})
-                froms.append((iri or target, toks[j][2]))
-    return update, tuple(services), tuple(froms)
-
-
 def guard(text: str, *, allow_network: bool = False,
           local_graphs: Callable[[], set[str]] | set[str] | frozenset[str] = frozenset(),
           source: str = "query") -> None:
     """Refuse updates always, and network access (SERVICE, FROM a non-local graph) by default.
 
-    ``local_graphs``: the store's graph names (or a function giving them, called only for FROM).
+    The decision is :func:`kemitraan_graph.guard.check_query`'s, on the parsed query; this name is
+    kept for callers of the library.
     """
-    update, services, froms = _scan(text)
-    if update:
-        line, col = position(text, update[1])
-        raise QueryRefused(f"{update[0]} is an update: queries are read-only here", line, col, source)
-    if allow_network:
-        return
-    for _tok, off in services:
-        line, col = position(text, off)
-        raise QueryRefused("SERVICE reaches the network; pass --allow-network to allow it", line, col, source)
-    if froms and callable(local_graphs):
-        local_graphs = local_graphs()
-    for iri, off in froms:
-        if iri not in local_graphs:
-            line, col = position(text, off)
-            raise QueryRefused(
-                f"FROM <{iri}> is not a graph in the store (it could be fetched from the network); "
-                "pass --allow-network to allow it", line, col, source)
+    from .guard import check_query
+
+    check_query(text, allow_network=allow_network, local_graphs=local_graphs, source=source)
+

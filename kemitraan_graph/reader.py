@@ -14,7 +14,8 @@ from rdflib.term import Node
 
 from .querylib import LibraryQuery, discover, resolve
 from .results import QueryResult
-from .runner import DEFAULT_TIMEOUT, run_query
+from .runner import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, run_query
+from .sandbox import WorkerPool
 from .store import Backend
 from .terms import is_safe_iri, lang_key, pick_label
 
@@ -25,9 +26,15 @@ _LABEL_BATCH = 1000
 class GraphReader:
     """Read access to one store: internal queries, guarded user queries, labels."""
 
-    def __init__(self, backend: Backend, library: Mapping[str, LibraryQuery] | None = None):
+    def __init__(self, backend: Backend, library: Mapping[str, LibraryQuery] | None = None, *, workers: int = 1):
         self.backend = backend
         self._library = dict(library) if library is not None else None
+        #: worker processes for a person's queries (``sandbox``): they can be stopped for real
+        self.pool = WorkerPool(backend, size=workers)
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self.pool.close()
 
     @property
     def library(self) -> dict[str, LibraryQuery]:
@@ -39,11 +46,23 @@ class GraphReader:
         """Rows of one of the engine's own SELECT queries (not guarded: the text is ours)."""
         return self.backend.execute(text).rows
 
-    def query(self, name_or_text: str, params: Mapping[str, Any] | None = None, *, allow_network: bool = False,
-              timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
-        """A person's query (library name, ``.rq`` file or text), guarded, bound and timed."""
-        q = resolve(name_or_text, self.library)
-        return run_query(self.backend, q, params, allow_network=allow_network, timeout=timeout)
+    def query(self, name_or_text: str | LibraryQuery, params: Mapping[str, Any] | None = None, *,
+              allow_network: bool = False, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None,
+              max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, lang: str | None = None) -> QueryResult:
+        """A person's query (library name, ``.rq`` file, text, or a parsed query), guarded, bound,
+        and run in a worker process within ``timeout`` seconds and ``max_memory_mb``.
+
+        Parameters are checked against the graph first (``params.prepare``: short names, IRIs that
+        are nowhere in it, defaults used, the ``lang`` parameter); its messages become ``result.notes``.
+        """
+        from .params import prepare
+
+        q = name_or_text if isinstance(name_or_text, LibraryQuery) else resolve(name_or_text, self.library)
+        params, notes = prepare(self, q, params or {}, lang)
+        result = run_query(self.backend, q, params, allow_network=allow_network, timeout=timeout, limit=limit,
+                           max_memory_mb=max_memory_mb, pool=self.pool)
+        result.notes = notes + result.notes
+        return result
 
     def triple_count(self) -> int:
         return len(self.backend)

@@ -7,12 +7,15 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+
+from .safe_text import for_terminal, for_xml
 
 #: formats a SELECT/ASK result can be written in
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "sparql-xml")
@@ -31,10 +34,12 @@ class QueryResult:
     vars: list[str] = field(default_factory=list)
     rows: list[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
+    #: messages for the person who asked (``warning: ...`` / ``note: ...``), e.g. a default used
+    notes: list[str] = field(default_factory=list)
 
     # --- construction ---------------------------------------------------------------
     @classmethod
-    def from_oxigraph(cls, res: Any, convert: Callable[[Any], Node | None]) -> QueryResult:
+    def from_oxigraph(cls, res: Any, convert: Callable[[Any], Node | None], limit: int | None = None) -> QueryResult:
         import pyoxigraph as ox
 
         if isinstance(res, ox.QueryBoolean):
@@ -51,19 +56,19 @@ class QueryResult:
         if isinstance(res, ox.QuerySolutions):
             names = [v.value for v in res.variables]
             width = range(len(names))
-            rows = [tuple(term(sol[i]) for i in width) for sol in res]
+            rows = [tuple(term(sol[i]) for i in width) for sol in islice(res, limit)]
             return cls("select", names, rows)
-        rows = [(term(t.subject), term(t.predicate), term(t.object)) for t in res]
+        rows = [(term(t.subject), term(t.predicate), term(t.object)) for t in islice(res, limit)]
         return cls("graph", ["subject", "predicate", "object"], rows)
 
     @classmethod
-    def from_rdflib(cls, res: Any) -> QueryResult:
+    def from_rdflib(cls, res: Any, limit: int | None = None) -> QueryResult:
         if res.type == "ASK":
             return cls("ask", boolean=bool(res.askAnswer))
         if res.type == "SELECT":
             names = [str(v) for v in res.vars]
-            return cls("select", names, [tuple(row) for row in res])
-        return cls("graph", ["subject", "predicate", "object"], [tuple(t) for t in res.graph])
+            return cls("select", names, [tuple(row) for row in islice(res, limit)])
+        return cls("graph", ["subject", "predicate", "object"], [tuple(t) for t in islice(res.graph, limit)])
 
     # --- access ---------------------------------------------------------------------
     def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
@@ -82,9 +87,9 @@ class QueryResult:
     def to_dicts(self) -> list[dict[str, Node | None]]:
         return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
 
-    def values(self) -> set[tuple[str | None, ...]]:
-        """The answer set as plain strings (handy for tests and comparisons)."""
-        return {tuple(None if v is None else str(v) for v in row) for row in self.rows}
+    def values(self) -> list[tuple[str | None, ...]]:
+        """The rows as plain strings, in order (handy for tests and comparisons)."""
+        return [tuple(None if v is None else str(v) for v in row) for row in self.rows]
 
     def graph(self) -> Graph:
         if self.kind != "graph":
@@ -97,7 +102,7 @@ class QueryResult:
     def limited(self, limit: int | None) -> QueryResult:
         if limit is None or len(self.rows) <= limit:
             return self
-        return QueryResult(self.kind, self.vars, self.rows[:limit], self.boolean)
+        return QueryResult(self.kind, self.vars, self.rows[:limit], self.boolean, list(self.notes))
 
     def to_dataframe(self):
         """A pandas DataFrame of the rows (needs the ``pandas`` extra)."""
@@ -165,12 +170,19 @@ def _table(res: QueryResult, labeller: Labeller | None) -> str:
     table = Table(show_lines=False, header_style="bold")
     for name in res.vars:
         table.add_column(name, overflow="fold")
-    for row in res.rows:
-        table.add_row(*["" if v is None else (show(v) if isinstance(v, URIRef) else str(v)) for v in row])
+    for row in res.rows[:TABLE_MAX_ROWS]:
+        table.add_row(*["" if v is None else for_terminal(show(v) if isinstance(v, URIRef) else str(v))
+                        for v in row])
     buf = io.StringIO()
     Console(file=buf, width=160, color_system=None, markup=False, emoji=False).print(table)
     count = f"{len(res.rows)} row" + ("" if len(res.rows) == 1 else "s")
+    if len(res.rows) > TABLE_MAX_ROWS:  # a terminal table is for reading; files take every row
+        count += f" (the first {TABLE_MAX_ROWS} shown; -f csv, tsv or json writes them all)"
     return buf.getvalue() + count + "\n"
+
+
+#: rows a table shows (drawing 100k rows as a table took over a minute and helps nobody)
+TABLE_MAX_ROWS = 1000
 
 
 def _csv(res: QueryResult, _labeller: Labeller | None, delimiter: str = ",") -> str:
@@ -201,6 +213,14 @@ _XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql
 
 
 def _sparql_xml(res: QueryResult, _labeller: Labeller | None) -> str:
+    dropped = 0
+
+    def xml_text(value: object) -> str:  # characters XML 1.0 does not allow are dropped, with a warning
+        nonlocal dropped
+        text, changed = for_xml(value)
+        dropped += changed
+        return xml_escape(text)
+
     out = [_XML_HEAD + "<head>"]
     out += [f"<variable name={quoteattr(v)}/>" for v in res.vars]
     out.append("</head>\n  <results>")
@@ -210,16 +230,19 @@ def _sparql_xml(res: QueryResult, _labeller: Labeller | None) -> str:
             if v is None:
                 continue
             if isinstance(v, URIRef):
-                inner = f"<uri>{xml_escape(str(v))}</uri>"
+                inner = f"<uri>{xml_text(v)}</uri>"
             elif isinstance(v, BNode):
-                inner = f"<bnode>{xml_escape(str(v))}</bnode>"
+                inner = f"<bnode>{xml_text(v)}</bnode>"
             else:
                 attr = (f" xml:lang={quoteattr(v.language)}" if v.language
                         else f" datatype={quoteattr(str(v.datatype))}" if v.datatype else "")
-                inner = f"<literal{attr}>{xml_escape(str(v))}</literal>"
+                inner = f"<literal{attr}>{xml_text(v)}</literal>"
             out.append(f"<binding name={quoteattr(name)}>{inner}</binding>")
         out.append("</result>")
     out.append("\n  </results>\n</sparql>\n")
+    if dropped:
+        res.notes.append(f"warning: {dropped} value(s) held characters XML 1.0 does not allow (such as U+0001); "
+                         "they were dropped from the SPARQL-XML output")
     return "".join(out)
 
 

@@ -45,6 +45,14 @@ def pick_label(texts: Mapping[str, str] | None, lang: str, iri: str = "") -> str
             or (local_name(iri) if iri else ""))
 
 
+def display_label(texts: Mapping[str, str] | None, lang: str, iri: str) -> str:
+    """``pick_label``, except that an unlabelled IRI outside the known prefixes (a web page cited
+    as a source) is shown whole rather than cut to its last segment."""
+    if not texts and re.match(r"https?://", iri) and curie(iri) == iri:
+        return iri
+    return pick_label(texts, lang, iri)
+
+
 def both_labels(texts: Mapping[str, str] | None, iri: str = "") -> dict[str, str]:
     """``{"id": ..., "en": ...}`` each with the fallback of ``pick_label``."""
     return {lang: pick_label(texts, lang, iri) for lang in LANGS}
@@ -84,5 +92,5 @@ def curie(iri: str, prefixes: Mapping[str, str] | None = None) -> str:
     return f"{best[0]}:{iri[len(best[1]):]}" if best else iri
 
 
-__all__ = ["DEFAULT_LANG", "LANGS", "SAFE_IRI", "LanguageError", "both_labels", "check_lang", "curie",
+__all__ = ["DEFAULT_LANG", "LANGS", "SAFE_IRI", "LanguageError", "both_labels", "check_lang", "curie", "display_label",
            "expand_curie", "is_safe_iri", "lang_key", "local_name", "other_lang", "pick_label"]

@@ -11,6 +11,6 @@ from .helpers import ROOT
 def test_ruff_is_clean():
     ruff = Path(sys.executable).parent / "ruff"
     exe = str(ruff) if ruff.exists() else shutil.which("ruff")
-    res = subprocess.run([exe, "check", "kemitraan_graph", "tests", "benchmarks"], cwd=ROOT,
+    res = subprocess.run([exe, "check", "kemitraan_graph", "tests", "benchmarks", "examples"], cwd=ROOT,
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr

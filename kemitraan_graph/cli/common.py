@@ -36,17 +36,38 @@ class Env:
     def __init__(self, store, backend, data, bundled, quiet, verbose, asserted=False):
         self.store, self.backend, self.data, self.bundled = store, backend, list(data), bundled
         self.asserted = asserted
+        self.read_only = False  # --read-only
         self.quiet, self.verbose = quiet, verbose
         self._kg = None
+        #: ``--endpoint`` & co. (``cli.remote.remote_options``): queries go to that server
+        self.remote: dict[str, str | None] | None = None
+        self._remote_kg = None
+        #: ``--project`` (else ``kemitraan.toml`` in the working folder): ``project()``
+        self.project_path: Path | None = None
 
-    def kg(self, extra: tuple[str, ...] = ()):
+    def project(self):
+        """The extension project in use (``--project`` or ./kemitraan.toml), or None."""
+        from ..project import find_project, read_project
+
+        path = self.project_path or find_project()
+        return read_project(path) if path else None
+
+    def kg(self, extra: tuple[str, ...] = (), *, local: bool = False):
+        """The graph: on the server of ``--endpoint`` if given (unless ``local``), else loaded here."""
+        if self.remote and not local:
+            if self._remote_kg is None:
+                from ..api import KnowledgeGraph
+
+                self._remote_kg = KnowledgeGraph.connect(**self.remote)
+            return self._remote_kg
         if self._kg is None:
             from ..api import KnowledgeGraph
 
             with progress_bar(self, "loading") as progress:
                 self._kg = KnowledgeGraph.load(
                     self.data + list(extra), bundled=self.bundled, backend=self.backend,
-                    store=self.store, progress=progress, asserted=self.asserted)
+                    store=self.store, progress=progress, asserted=self.asserted,
+                    read_only=self.read_only, project=self.project())
             report = self._kg.load_report
             for w in report.warnings:
                 self.say(f"warning: {w}", err=True)
@@ -62,6 +83,8 @@ class Env:
     def close(self) -> None:
         if self._kg is not None:
             self._kg.close()
+        if self._remote_kg is not None:
+            self._remote_kg.close()
 
 
 def _delayed_progress():
@@ -123,8 +146,21 @@ def handle_errors(fn: Callable) -> Callable:
 pass_env = click.make_pass_decorator(Env)
 
 
+def _default_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+    """``--lang`` as given, else the extension project's default language, else ``DEFAULT_LANG``."""
+    if value is not None:
+        return value
+    env = ctx.find_object(Env)
+    try:
+        project = env.project() if env is not None else None
+    except KemitraanError:
+        project = None  # a broken project file is reported by the command that loads it
+    return project.lang if project is not None else DEFAULT_LANG
+
+
 def lang_option(fn: Callable) -> Callable:
-    return click.option("--lang", type=LANG_CHOICE, default=DEFAULT_LANG, show_default=True,
+    return click.option("--lang", type=LANG_CHOICE, default=None, callback=_default_lang,
+                        show_default=f"{DEFAULT_LANG}, or the project's lang",
                         help="Language of labels and titles (falls back to the other one).")(fn)
 
 
@@ -133,14 +169,32 @@ def output_option(fn: Callable) -> Callable:
                         help="Write to this file (atomically) instead of standard output.")(fn)
 
 
-def emit(text: str | bytes, output: Path | None) -> None:
+def stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (then no control character of the data may reach it)."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def to_terminal(text: str, *, display: bool = False) -> str:
+    """``text`` for standard output: control characters of the data removed when it is a terminal,
+    always when it is ``display`` text (a table, a summary) rather than data."""
+    if display or stdout_is_terminal():
+        from ..safe_text import for_terminal
+
+        return for_terminal(text, newlines=True, tabs=True)
+    return text
+
+
+def emit(text: str | bytes, output: Path | None, *, display: bool = False) -> None:
+    """Write ``text`` to ``output`` (atomically), or to standard output when it is None or ``-``."""
     from ..atomic import write_bytes, write_text
 
-    if output is None:
+    if output is None or str(output) == "-":
         if isinstance(text, bytes):
-            click.echo(text.decode("utf-8"), nl=False)
-        else:
-            click.echo(text, nl=False)
+            text = text.decode("utf-8")
+        click.echo(to_terminal(text, display=display), nl=False)
     elif isinstance(text, bytes):
         write_bytes(output, text)
     else:
@@ -158,4 +212,4 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
 
 
 __all__ = ["CommandError", "Env", "emit", "handle_errors", "lang_option", "output_option", "parse_params",
-           "pass_env", "progress_bar"]
+           "pass_env", "progress_bar", "stdout_is_terminal", "to_terminal"]

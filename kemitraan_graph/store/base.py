@@ -71,6 +71,11 @@ class Backend(ABC):
 
     name: str
     persistent: bool = False
+    #: bumped by every write, so that a worker process forked earlier knows it is stale
+    generation: int = 0
+    #: whether queries are evaluated in this process (False: a server evaluates them, so there is
+    #: nothing to fork or to fence off; the guard still checks every query first)
+    evaluates_here: bool = True
 
     @property
     @abstractmethod
@@ -88,10 +93,11 @@ class Backend(ABC):
     def graph_names(self) -> set[str]: ...
 
     @abstractmethod
-    def execute(self, text: str) -> QueryResult:
+    def execute(self, text: str, *, limit: int | None = None) -> QueryResult:
         """Evaluate a SPARQL query over the union of all graphs, as it is (no guard, no time limit).
 
-        User queries reach this only through ``runner.run_query``, which guards and times them."""
+        ``limit`` stops reading solutions after that many. User queries reach this only through
+        ``runner.run_query``, which guards and times them."""
 
     @abstractmethod
     def run_update(self, text: str) -> None:
@@ -117,6 +123,13 @@ class Backend(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store (persistent ones flush and unlock their folder)."""
+
+    def freeze(self) -> None:  # noqa: B027 - optional hook
+        """Loading is done: persistent stores may switch to read-only (see the Oxigraph backend)."""
+
+    def for_worker(self) -> Backend:
+        """The store as a forked worker process should use it (itself, unless a handle can't be shared)."""
+        return self
 
 
 def _clean_message(exc: BaseException) -> str:

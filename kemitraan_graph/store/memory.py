@@ -31,6 +31,7 @@ class RdflibBackend(Backend):
         return self._dataset
 
     def load_file(self, path: Path, graph: str, fmt: ox.RdfFormat, base_iri: str | None) -> int:
+        self.generation += 1
         try:
             parsed = list(ox.parse(path=str(path), format=fmt, base_iri=base_iri))
         except SyntaxError as exc:
@@ -48,28 +49,30 @@ class RdflibBackend(Backend):
         return len(target) - before
 
     def drop_graph(self, graph: str) -> None:
+        self.generation += 1
         self._dataset.remove_graph(URIRef(graph))
 
     def graph_names(self) -> set[str]:
         return {str(g.identifier) for g in self._dataset.graphs()
                 if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)}
 
-    def execute(self, text: str) -> QueryResult:
+    def execute(self, text: str, *, limit: int | None = None) -> QueryResult:
         from pyparsing import ParseException
 
         try:
-            res = self._dataset.query(text)
+            return QueryResult.from_rdflib(self._dataset.query(text), limit)
         except ParseException as exc:
             raise QueryError(str(exc.msg), exc.lineno, exc.col) from None
         except Exception as exc:  # rdflib raises many types while evaluating
             raise QueryError(str(exc)) from None
-        return QueryResult.from_rdflib(res)
 
     def run_update(self, text: str) -> None:
+        self.generation += 1
         prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())
         self._dataset.update(prologue + text)
 
     def add_triples(self, triples, graph: str) -> None:
+        self.generation += 1
         g = self._dataset.graph(URIRef(graph))
         for t in triples:
             g.add(t)
