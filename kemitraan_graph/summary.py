@@ -1,4 +1,8 @@
-"""``stats``: what the graph holds, counted (classes, types, sectors, countries, top actors)."""
+"""``stats``: what the graph holds, counted (classes, types, sectors, countries, top actors).
+
+Sectors are counted per top-level sector, a case in a narrower one (toll road) counting for its top
+sector (infrastructure), as the ``cases-by-sector`` library query counts them.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,8 @@ _COUNTS = {
         } GROUP BY ?key ORDER BY DESC(?n) ?key""",
     "sectors": """
         SELECT ?key (COUNT(DISTINCT ?case) AS ?n) WHERE {
-          ?case a ?kind ; kmt:sector ?key . ?kind skos:inScheme kmt:PartnershipTypeScheme .
+          ?key skos:topConceptOf kmt:SectorScheme .
+          ?case a ?kind ; kmt:sector ?s . ?kind skos:inScheme kmt:PartnershipTypeScheme . ?s skos:broader* ?key .
         } GROUP BY ?key ORDER BY DESC(?n) ?key""",
     "countries": """
         SELECT ?key (COUNT(DISTINCT ?case) AS ?n) WHERE {
@@ -56,7 +61,7 @@ def stats(reader: GraphReader, *, files: int, top: int = 10, lang: str = "en") -
 
 _TITLES = {
     "partnership_types": "Cases per partnership type",
-    "sectors": "Cases per sector",
+    "sectors": "Cases per top-level sector (narrower ones counted in theirs)",
     "countries": "Cases per country",
     "top_actors": "Top actors (partnerships)",
     "classes": "Instances per class",
