@@ -295,7 +295,7 @@ def test_max_rows_header(server):
 
 @pytest.mark.slow
 def test_timeout_is_503_and_others_still_answer():
-    timeout = 1.0
+    timeout = 3.0
     with running_server("--timeout", str(timeout)) as base:
         slow: dict = {}
 
@@ -312,9 +312,9 @@ def test_timeout_is_503_and_others_still_answer():
         quick = time.monotonic() - started
         thread.join(timeout + 5)
         assert status == 200 and "true" in body
-        assert quick < timeout + 2
+        assert quick < 1.0  # answered while the slow one still runs in another worker
         status, _h, body = slow["answer"]
-        assert status == 503 and "stopped after 1 s" in body
+        assert status == 503 and "stopped after 3 s" in body
         assert slow["seconds"] < timeout + 2
         assert get(base, "ASK { ?s ?p ?o }")[0] == 200  # serving on after the runaway query
 
@@ -331,7 +331,7 @@ def test_cli_warns_off_loopback_and_passes_options(runner, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "warning: binding 0.0.0.0, not loopback" in result.stderr
     assert calls[-1] == {"host": "0.0.0.0", "port": 9, "timeout": 3.0, "max_rows": 7, "allow_network": False,
-                         "cors": None}
+                         "cors": None, "base": "/"}
     result = runner.invoke(cli, args)
     assert result.exit_code == 0 and "warning" not in result.stderr
     assert calls[-1]["host"] == "127.0.0.1"

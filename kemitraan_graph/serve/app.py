@@ -26,8 +26,8 @@ from ..querylib import LibraryQuery, parse_query_text
 from ..reader import GraphReader
 from ..resources import asset
 from ..results import QueryResult
-from ..runner import run_query
 from .negotiation import FORMAT_MEDIA, choose_format, offered
+from .resource import ResourcePages
 
 #: seconds a query may run unless the server is told otherwise
 DEFAULT_TIMEOUT = 10.0
@@ -45,6 +45,8 @@ _STATIC = {  # path -> (file under kemitraan_graph/serve/static, media type)
     "/": ("index.html", "text/html; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/app.css": ("app.css", "text/css; charset=utf-8"),
+    "/static/resource.js": ("resource.js", "text/javascript; charset=utf-8"),
+    "/static/resource.css": ("resource.css", "text/css; charset=utf-8"),
 }
 
 
@@ -166,7 +168,8 @@ class Endpoint:
 
         def evaluate() -> QueryResult:
             query = parse_query_text(text, "query")
-            return run_query(self.reader.backend, query, allow_network=self.allow_network, timeout=self.timeout)
+            return self.reader.query(query, allow_network=self.allow_network, timeout=self.timeout,
+                                     limit=self.max_rows + 1 if self.max_rows else None)
 
         return await self.run(evaluate, request.headers.get("accept"))
 
@@ -183,7 +186,8 @@ class Endpoint:
         params = dict(request.query_params)
 
         def evaluate() -> QueryResult:
-            return self.reader.query(name, params, allow_network=self.allow_network, timeout=self.timeout)
+            return self.reader.query(name, params, allow_network=self.allow_network, timeout=self.timeout,
+                                     limit=self.max_rows + 1 if self.max_rows else None)
 
         return await self.run(evaluate, request.headers.get("accept"))
 
@@ -212,7 +216,7 @@ async def _read_body(request: Request) -> bytes | None:
 
 def create_app(kg_or_reader: Any, *, allow_update: bool = False, allow_network: bool = False,
                timeout: float | None = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
-               cors: str | list[str] | None = None) -> Starlette:
+               cors: str | list[str] | None = None, workers: int = 2, base: str = "/") -> Starlette:
     """A Starlette app serving one graph (a ``KnowledgeGraph`` or a ``GraphReader``).
 
     ``timeout`` (seconds, 0/None: none) and ``max_rows`` bound each query; ``allow_network`` lets
@@ -227,12 +231,18 @@ def create_app(kg_or_reader: Any, *, allow_update: bool = False, allow_network: 
     reader = getattr(kg_or_reader, "reader", kg_or_reader)
     if not isinstance(reader, GraphReader):
         raise TypeError(f"expected a KnowledgeGraph or a GraphReader, got {type(kg_or_reader).__name__}")
+    # its own worker processes: a slow query never blocks a quick one, and a timed-out one is stopped
+    reader = GraphReader(reader.backend, reader.library, workers=workers)
     ep = Endpoint(reader, allow_network=allow_network, timeout=timeout, max_rows=max_rows)
+    pages = ResourcePages(reader, base)
     routes = [
         Route("/sparql", ep.sparql, methods=["GET", "POST"]),
         Route("/queries", ep.queries, methods=["GET"]),
         Route("/queries/{name}", ep.library_query, methods=["GET"]),
         *[Route(path, ep.static, methods=["GET"]) for path in _STATIC],
+        # resolvable IRIs (serve/resource.py); ``base``: this server's public URL, for the pages' links
+        Route("/id/{path:path}", pages.resource, methods=["GET"]),
+        Route("/ontology", pages.ontology, methods=["GET"]),
     ]
     middleware = [Middleware(SecurityHeaders)]
     if cors:

@@ -69,7 +69,11 @@ def _quality(media: str, accept: list[tuple[str, float]]) -> tuple[float, int]:
 
 def choose_format(accept_header: str | None, kind: str) -> str | None:
     """The results format for a ``kind`` ("select", "ask", "graph") result; None when nothing fits."""
-    offered = GRAPH_MEDIA if kind == "graph" else SELECT_MEDIA
+    return choose_media(accept_header, GRAPH_MEDIA if kind == "graph" else SELECT_MEDIA)
+
+
+def choose_media(accept_header: str | None, offered: tuple[tuple[str, str], ...]) -> str | None:
+    """The name paired with the best media type of ``offered`` (preferred first); None when none fits."""
     accept = parse_accept(accept_header)
     best: tuple[float, int, int] | None = None
     choice = None
@@ -87,4 +91,5 @@ def offered(kind: str) -> list[str]:
     return [m for m, _ in (GRAPH_MEDIA if kind == "graph" else SELECT_MEDIA)]
 
 
-__all__ = ["FORMAT_MEDIA", "GRAPH_MEDIA", "SELECT_MEDIA", "choose_format", "offered", "parse_accept"]
+__all__ = ["FORMAT_MEDIA", "GRAPH_MEDIA", "SELECT_MEDIA", "choose_format", "choose_media", "offered",
+           "parse_accept"]

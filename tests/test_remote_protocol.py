@@ -1,0 +1,149 @@
+"""The remote backend's own pieces, without a real SPARQL server: the results parser (hypothesis),
+prefixes, query forms, batches for SPARQL Update, and one-line errors for 401/403/500/timeouts
+(from a stub server in a thread; tests/test_remote.py runs the real servers)."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import BNode, Literal, URIRef
+
+from kemitraan_graph.cli import cli
+from kemitraan_graph.errors import QueryError, StoreError
+from kemitraan_graph.results import QueryResult
+from kemitraan_graph.store import open_backend
+from kemitraan_graph.store.remote import (
+    RemoteBackend,
+    _update_batches,
+    parse_sparql_json,
+    query_form,
+    with_prefixes,
+)
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+_terms = st.one_of(
+    st.none(),
+    st.builds(lambda s: URIRef("https://example.org/" + s), st.text("abcxyz0123-_", min_size=1, max_size=10)),
+    st.builds(lambda s: BNode("b" + s), st.text("abc0123", min_size=1, max_size=8)),
+    st.builds(Literal, _text),
+    st.builds(lambda s, lang: Literal(s, lang=lang), _text, st.sampled_from(["id", "en", "en-GB"])),
+    st.builds(lambda n: Literal(n), st.integers(-10**12, 10**12)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_terms, _terms), max_size=8))
+def test_sparql_json_round_trip(rows):
+    result = QueryResult("select", ["a", "b"], [tuple(r) for r in rows])
+    back = parse_sparql_json(result.serialize("sparql-json").encode("utf-8"))
+    assert back.vars == ["a", "b"]
+    assert back.rows == result.rows
+
+
+def test_virtuoso_typed_literal_and_ask():
+    doc = b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"typed-literal",' \
+          b'"datatype":"http://www.w3.org/2001/XMLSchema#integer","value":"5"}}]}}'
+    assert parse_sparql_json(doc).rows == [(Literal(5),)]
+    assert parse_sparql_json(b'{"head":{},"boolean":true}').boolean is True
+
+
+def test_prefixes_and_forms():
+    q = "PREFIX kmt: <urn:x#>\nSELECT * WHERE { ?s a kmt:Case }"
+    text = with_prefixes(q)
+    assert text.endswith(q) and "PREFIX kmt:" not in text[: -len(q)] and "PREFIX rdfs:" in text
+    assert query_form("# CONSTRUCT in a comment\nPREFIX a: <urn:a>\nASK {}") == "ask"
+    assert query_form("construct { ?s ?p ?o } where { ?s ?p ?o }") == "graph"
+    assert query_form("DESCRIBE <urn:x>") == "graph"
+
+
+def test_update_batches_keep_blank_nodes_together(monkeypatch):
+    import kemitraan_graph.store.remote as remote
+
+    monkeypatch.setattr(remote, "BLANK_BATCH", 3)
+    monkeypatch.setattr(remote, "UPDATE_BATCH", 2)
+    n = [ox.NamedNode(f"urn:n{i}") for i in range(5)]
+    b = [ox.BlankNode(f"b{i}") for i in range(4)]
+    p = ox.NamedNode("urn:p")
+    chain = [ox.Triple(n[0], p, b[0]), ox.Triple(b[0], p, b[1]), ox.Triple(b[1], p, n[1]), ox.Triple(b[1], p, n[2])]
+    single = [ox.Triple(b[2], p, n[3]), ox.Triple(b[3], p, n[4])]
+    plain = [ox.Triple(n[i], p, n[i + 1]) for i in range(3)]
+    batches = _update_batches(chain + single + plain)
+    assert sum(len(x) for x, _ in batches) == len(chain + single + plain)
+    chain_batches = [i for i, (x, _) in enumerate(batches) for t in chain if t in x]
+    assert len(set(chain_batches)) == 1  # the connected blank nodes travel together
+    assert [blank for _, blank in batches] == [True, True, False, False]
+    assert all(len(x) <= 2 for x, blank in batches if not blank)
+
+
+def test_bad_urls_and_registry():
+    with pytest.raises(StoreError, match="no SPARQL endpoint"):
+        RemoteBackend(None)
+    with pytest.raises(StoreError, match="not an http"):
+        RemoteBackend("file:///etc/passwd")
+    be = open_backend("remote", "http://127.0.0.1:9/sparql")
+    assert be.name == "remote"
+    with pytest.raises(StoreError, match="push"):
+        be.run_update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+class _Stub(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 - the stdlib's name
+        code = int(self.path.strip("/").split("/")[0])
+        if code == 0:
+            time.sleep(3)
+            code = 200
+        body = b"Stub says no\nsecond line" if code >= 400 else b'{"head":{},"boolean":true}'
+        self.send_response(code)
+        self.send_header("Content-Type", "text/plain" if code >= 400 else "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def stub() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.slow  # each loads the ontology for the push
+@pytest.mark.parametrize(("code", "expected"), [
+    (401, "answered 401 Unauthorized: the server wants credentials"),
+    (403, "answered 403 Forbidden: the server refuses this (for updates, grant them or give credentials)"),
+    (500, "answered 500 Internal Server Error: Stub says no"),
+    (503, "answered 503 Service Unavailable: Stub says no"),
+])
+def test_http_errors_are_one_line(stub, runner, code, expected):
+    url = f"{stub}/{code}/sparql"
+    with pytest.raises(QueryError) as info:
+        RemoteBackend(url).execute("ASK {}")
+    assert str(info.value) == f"{url}: {expected}"
+    res = runner.invoke(cli, ["--endpoint", url, "push", "--help"])
+    assert res.exit_code == 0
+    res = runner.invoke(cli, ["--endpoint", url, "--no-bundled", "push"])
+    assert res.exit_code == 2
+    assert res.output.strip() == f"Error: {url}: {expected}"
+
+
+def test_timeout_is_one_line(stub):
+    url = f"{stub}/0/sparql"
+    backend = RemoteBackend(url, timeout=0.5)
+    assert backend.timeout == 0.5
+    with pytest.raises(QueryError) as info:
+        backend.execute("ASK {}")
+    assert str(info.value) == f"{url}: no answer within 0.5 s"
+    assert RemoteBackend(f"{stub}/200/sparql").execute("ASK {}").boolean is True
