@@ -2,19 +2,55 @@
 
 from __future__ import annotations
 
+import difflib
+import logging
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from .namespaces import KMT
+from .namespaces import KMT, ORG
+from .sourcemap import SourceMap
 from .sparql_text import tokens
-from .terms import pick_label
+from .terms import local_name, pick_label
 
 CLOSED_VOCABULARY = "closed-vocabulary"
+
+
+#: every word of the report in both languages
+WORDS: dict[str, dict[str, str]] = {
+    "Violation": {"en": "Violation", "id": "Pelanggaran"},
+    "Warning": {"en": "Warning", "id": "Peringatan"},
+    "Info": {"en": "Info", "id": "Info"},
+    "value": {"en": "value", "id": "nilai"},
+    "shape": {"en": "shape", "id": "bentuk"},
+    "did you mean": {"en": "did you mean", "id": "maksud Anda"},
+    "conforms": {"en": "conforms: no violations", "id": "sesuai: tidak ada pelanggaran"},
+    "summary": {"en": "{n} problem(s) on {f} focus node(s)", "id": "{n} masalah pada {f} simpul fokus"},
+    "participation": {"en": "participation of {party}", "id": "keikutsertaan {party}"},
+}
+
+
+@contextmanager
+def quiet_literals() -> Iterator[None]:
+    """rdflib logs a traceback for every ill-typed literal (``"2019-13-45"^^xsd:date``) it meets;
+    the shapes report those as violations, so the log is held back while a check runs."""
+    log = logging.getLogger("rdflib.term")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def word(key: str, lang: str) -> str:
+    return pick_label(WORDS[key], lang)
 
 
 @dataclass
@@ -26,9 +62,35 @@ class Violation:
     shape: str | None = None
     severity: str = "Violation"
     source: str | None = None  # file the focus node comes from
+    line: int | None = None  # line of the focus node's first statement in ``source``
+    focus_label: dict[str, str] | None = None  # lang -> readable name of a blank node
+    suggestions: list[str] = field(default_factory=list)  # "did you mean" values (CURIEs)
+    focus_node: Node | None = field(default=None, repr=False, compare=False)
+    value_node: Node | None = field(default=None, repr=False, compare=False)
 
     def text(self, lang: str = "en") -> str:
         return pick_label(self.message, lang)
+
+    def where(self) -> str:
+        if not self.source:
+            return ""
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+    def focus_text(self, lang: str = "en") -> str:
+        return pick_label(self.focus_label, lang) if self.focus_label else self.focus
+
+    def to_line(self, lang: str = "en") -> str:
+        where = self.where()
+        path = f" [{self.path}]" if self.path else ""
+        val = f" {word('value', lang)}={self.value}" if self.value else ""
+        hint = f" — {word('did you mean', lang)} {', '.join(self.suggestions)}?" if self.suggestions else ""
+        shape = f" ({word('shape', lang)} {self.shape})" if self.shape else ""
+        sev = word(self.severity, lang) if self.severity in WORDS else self.severity
+        head = f"{where}: " if where else ""
+        return head + f"{self.focus_text(lang)}: {sev}{path}: {self.text(lang)}{val}{hint}{shape}"
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("focus_node", "value_node")}
 
 
 @dataclass
@@ -47,23 +109,15 @@ class ValidationReport:
         return dict(groups)
 
     def to_text(self, lang: str = "en") -> str:
-        if self.conforms and not self.violations:
-            return "conforms: no violations\n" if lang == "en" else "sesuai: tidak ada pelanggaran\n"
-        out = []
-        for focus, items in self.by_focus().items():
-            src = items[0].source
-            out.append(f"{focus}" + (f"  ({src})" if src else ""))
-            for v in items:
-                where = f" [{v.path}]" if v.path else ""
-                val = f" value={v.value}" if v.value else ""
-                shape = f" (shape {v.shape})" if v.shape else ""
-                out.append(f"  - {v.severity}{where}: {v.text(lang)}{val}{shape}")
-        n = len(self.violations)
-        out.append(f"{n} problem(s) on {len(self.by_focus())} focus node(s)")
-        return "\n".join(out) + "\n"
+        """One line a problem, ``file:line: focus: Violation [path]: message value=… — did you mean …?``."""
+        if not self.violations:
+            return word("conforms", lang) + "\n"
+        lines = list(dict.fromkeys(v.to_line(lang) for v in self.violations))  # no line twice
+        lines.append(word("summary", lang).format(n=len(lines), f=len(self.by_focus())))
+        return "\n".join(lines) + "\n"
 
     def to_json(self) -> list[dict]:
-        return [v.__dict__ for v in self.violations]
+        return [v.to_dict() for v in self.violations]
 
 
 def _short(node: Node | None, graph: Graph) -> str | None:
@@ -75,7 +129,7 @@ def _short(node: Node | None, graph: Graph) -> str | None:
         except Exception:  # pragma: no cover - rdflib quirks on odd IRIs
             return str(node)
     if isinstance(node, Literal):
-        return node.n3()
+        return node.n3(graph.namespace_manager)
     return str(node)
 
 
@@ -112,13 +166,15 @@ def shacl_violations(data: Graph, shapes: Graph) -> list[Violation]:
             messages.setdefault(getattr(m, "language", None) or "en", str(m))
         severity = report.value(result, SH.resultSeverity)
         shape = report.value(result, SH.sourceShape)
+        focus, value = report.value(result, SH.focusNode), report.value(result, SH.value)
         out.append(Violation(
-            focus=_short(report.value(result, SH.focusNode), data) or "?",
+            focus=_short(focus, data) or "?",
             message=messages,
             path=_path_text(report.value(result, SH.resultPath), (report, shapes), data),
-            value=_short(report.value(result, SH.value), data),
+            value=_short(value, data),
             shape=_short(shape, data) if isinstance(shape, URIRef) else None,
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            focus_node=focus, value_node=value,
         ))
     return sorted(out, key=lambda v: (v.focus, v.path or "", v.text()))
 
@@ -132,6 +188,7 @@ class SparqlCheck:
     select: str
     messages: dict[str, str]
     target_classes: list[URIRef]
+    target_subjects_of: list[URIRef] = field(default_factory=list)
 
 
 def split_sparql_constraints(shapes: Graph) -> tuple[Graph, list[SparqlCheck]]:
@@ -144,8 +201,8 @@ def split_sparql_constraints(shapes: Graph) -> tuple[Graph, list[SparqlCheck]]:
     checks = []
     for shape, constraint in shapes.subject_objects(SH.sparql):
         targets = list(shapes.objects(shape, SH.targetClass))
-        other_targets = any(shapes.value(shape, p) is not None
-                            for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf))
+        subjects_of = list(shapes.objects(shape, SH.targetSubjectsOf))
+        other_targets = any(shapes.value(shape, p) is not None for p in (SH.targetNode, SH.targetObjectsOf))
         select = shapes.value(constraint, SH.select)
         deactivated = shapes.value(constraint, SH.deactivated)
         if not targets or other_targets or select is None or isinstance(shape, BNode) or (
@@ -156,7 +213,7 @@ def split_sparql_constraints(shapes: Graph) -> tuple[Graph, list[SparqlCheck]]:
             for decl in shapes.objects(decl_holder, SH.declare):
                 prologue += f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>\n"
         messages = {getattr(m, "language", None) or "en": str(m) for m in shapes.objects(constraint, SH.message)}
-        checks.append(SparqlCheck(shape, prologue + _this_to_var(str(select)), messages, targets))
+        checks.append(SparqlCheck(shape, prologue + _this_to_var(str(select)), messages, targets, subjects_of))
         rest.remove((shape, SH.sparql, constraint))
     return rest, checks
 
@@ -178,6 +235,9 @@ def run_sparql_checks(checks: list[SparqlCheck], select, names: Graph) -> list[V
         for cls in check.target_classes:
             res = select(f"SELECT DISTINCT ?x WHERE {{ ?x a/rdfs:subClassOf* <{cls}> }}")
             targets |= {row[0] for row in res.rows}
+        for prop in check.target_subjects_of:
+            res = select(f"SELECT DISTINCT ?x WHERE {{ ?x <{prop}> ?any }}")
+            targets |= {row[0] for row in res.rows}
         res = select(check.select)
         value_col = res.vars.index("value") if "value" in res.vars else None
         for row in res.to_dicts():
@@ -186,28 +246,152 @@ def run_sparql_checks(checks: list[SparqlCheck], select, names: Graph) -> list[V
                 continue
             value = row.get("value") if value_col is not None else None
             out.append(Violation(focus=_short(focus, names) or str(focus), message=dict(check.messages),
-                                 value=_short(value, names), shape=_short(check.shape, names)))
+                                 value=_short(value, names), shape=_short(check.shape, names),
+                                 focus_node=focus, value_node=value))
     return out
 
 
-def undefined_terms(data: Graph, ontology: Graph) -> list[Violation]:
-    """kmt: terms used in the data that the ontology does not define (closed vocabulary)."""
+def undefined_terms(data: Graph, ontology: Graph, namespaces: Iterable[str] = ()) -> list[Violation]:
+    """Terms of kmt: (and of ``namespaces``, a project's own) used in the data that neither the
+    ontology nor a project module defines (closed vocabulary); each with the closest defined terms."""
+    spaces = tuple(dict.fromkeys([str(KMT), *map(str, namespaces)]))
     defined = {s for s in ontology.subjects() if isinstance(s, URIRef)}
-    seen: dict[URIRef, Node] = {}
+    seen: dict[URIRef, tuple[Node, bool]] = {}
     for s, p, o in data:
         for term in (s, p, o):
-            if isinstance(term, URIRef) and term.startswith(str(KMT)) and term not in defined:
-                seen.setdefault(term, s)
-    return [
-        Violation(focus=_short(user, data) or str(user), path=None, value=_short(term, data),
-                  message={"en": f"term {_short(term, data)} is not defined in the ontology",
-                           "id": f"istilah {_short(term, data)} tidak didefinisikan dalam ontologi"},
-                  shape=CLOSED_VOCABULARY)
-        for term, user in sorted(seen.items())
-    ]
+            if isinstance(term, URIRef) and str(term).startswith(spaces) and term not in defined:
+                as_type = p == RDF.type and term == o
+                old = seen.get(term)
+                if old is None or (as_type and not old[1]):
+                    seen[term] = (s, as_type)
+    out = []
+    for term, (user, as_type) in sorted(seen.items()):
+        ns = next(sp for sp in spaces if str(term).startswith(sp))
+        pool = [d for d in defined if str(d).startswith(ns)]
+        if as_type:
+            pool = [d for d in pool if (d, RDF.type, OWL.Class) in ontology or (d, RDF.type, RDFS.Class) in ontology]
+        near = closest(term, {d: _labels_of(d, ontology) for d in pool})
+        t = _short(term, data)
+        out.append(Violation(
+            focus=_short(user, data) or str(user), path="rdf:type" if as_type else None, value=t,
+            message={"en": f"term {t} is not defined in the ontology or the project's modules",
+                     "id": f"istilah {t} tidak didefinisikan dalam ontologi atau modul proyek"},
+            shape=CLOSED_VOCABULARY, suggestions=[_short(n, ontology) or str(n) for n in near],
+            focus_node=user, value_node=term))
+    return out
 
 
-def load_shapes(path: Path) -> Graph:
+def _labels_of(node: Node, graph: Graph) -> list[str]:
+    return [str(label) for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel) for label in graph.objects(node, p)]
+
+
+def closest(value: Node, candidates: dict[Node, list[str]], n: int = 3, cutoff: float = 0.6) -> list[Node]:
+    """The candidates whose local name or a label is nearest ``value``'s local name (or text)."""
+    key = local_name(str(value)) if isinstance(value, URIRef) else str(value)
+    key = key.lower().replace("_", "-")
+    scored = []
+    for cand, labels in candidates.items():
+        names = [local_name(str(cand))] + labels
+        best = max(difflib.SequenceMatcher(None, key, name.lower()).ratio() for name in names)
+        if best >= cutoff and cand != value:
+            scored.append((-best, str(cand), cand))
+    return [c for _s, _k, c in sorted(scored)[:n]]
+
+
+def _value_candidates(shape: Node | None, shapes: Graph, data: Graph) -> dict[Node, list[str]]:
+    """What a value of ``shape`` may be: the members of its sh:class, or its sh:in list."""
+    if shape is None:
+        return {}
+    from rdflib.collection import Collection
+
+    out: dict[Node, list[str]] = {}
+    for cls in shapes.objects(shape, SH["class"]):
+        for member in data.subjects(RDF.type, cls):
+            if isinstance(member, URIRef):
+                out[member] = _labels_of(member, data)
+    for lst in shapes.objects(shape, SH["in"]):
+        for member in Collection(shapes, lst):
+            out[member] = _labels_of(member, data)
+    return out
+
+
+def annotate(violations: list[Violation], union: Graph, shapes: Graph, sources: SourceMap) -> list[Violation]:
+    """Make a report readable: ``file:line`` of every focus node's first statement, blank nodes named
+    by what holds them (a participation by its case and party), "did you mean" for a value outside
+    its class or list; duplicates dropped; sorted by file and line."""
+    ns = union.namespace_manager
+    for v in violations:
+        node = v.focus_node
+        if isinstance(node, BNode):
+            _name_blank_node(v, node, union, sources)
+        elif isinstance(node, URIRef):
+            found = sources.locate(str(node)) or sources.mentioned(str(node))
+            # the line of the offending value or property inside that statement, when it names one
+            for mark in (v.value_node, _simple_path(v.path, ns)):
+                if found and isinstance(mark, URIRef):
+                    inside = sources.within(str(node), str(mark), strict=True)
+                    if inside:
+                        found = inside
+                        break
+            if found:
+                v.source, v.line = _display(found[0]), found[1]
+        if isinstance(v.value_node, BNode):
+            named = Violation(focus=v.value or "", message={})
+            _name_blank_node(named, v.value_node, union, sources)
+            v.value = (named.focus_label or {}).get("", v.value)
+        if (not v.suggestions and isinstance(v.value_node, URIRef) and v.shape
+                and v.shape != CLOSED_VOCABULARY):
+            shape_node = URIRef(ns.expand_curie(v.shape)) if ":" in v.shape and "//" not in v.shape else None
+            pool = _value_candidates(shape_node, shapes, union)
+            if pool and v.value_node not in pool:
+                v.suggestions = [_short(c, union) or str(c) for c in closest(v.value_node, pool)]
+    unique: dict[tuple, Violation] = {}
+    for v in violations:
+        unique.setdefault((v.focus, v.path, v.text("en"), v.value, v.severity, v.shape), v)
+    return sorted(unique.values(), key=lambda v: (v.source or "~", v.line or 0, v.focus, v.path or "", v.text()))
+
+
+def _simple_path(path: str | None, ns) -> URIRef | None:
+    if not path or any(c in path for c in "/^()*+?|"):
+        return None
+    try:
+        return URIRef(ns.expand_curie(path))
+    except (ValueError, TypeError):
+        return None
+
+
+def _name_blank_node(v: Violation, node: BNode, union: Graph, sources: SourceMap) -> None:
+    for holder, prop in union.subject_predicates(node):
+        if not isinstance(holder, URIRef):
+            continue
+        holder_text = _short(holder, union) or str(holder)
+        party = union.value(node, ORG.member) if prop == KMT.hasParticipation else None
+        # ``focus`` stays the blank node's id (callers filter on it); ``focus_label`` is what is printed
+        if party is not None:
+            party_text = _short(party, union) or str(party)
+            v.focus_label = {lang: f"{holder_text} / " + WORDS["participation"][lang].format(party=party_text)
+                             for lang in ("en", "id")}
+            v.focus_label[""] = f"{holder_text} / {party_text}"
+            found = sources.within(str(holder), str(party))
+        else:
+            prop_text = _short(prop, union) or str(prop)
+            v.focus_label = {lang: f"{holder_text} / {prop_text}" for lang in ("en", "id", "")}
+            found = sources.within(str(holder), str(prop))
+        if found:
+            v.source, v.line = _display(found[0]), found[1]
+        return
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def load_shapes(path: Path | Iterable[Path]) -> Graph:
+    """One shapes graph of a file (or several: the bundled shapes plus a project's)."""
     g = Graph()
-    g.parse(path, format="turtle")
+    for p in ([path] if isinstance(path, (str, Path)) else path):
+        g.parse(p, format="turtle")
     return g
