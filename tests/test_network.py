@@ -453,8 +453,11 @@ def test_page_data(kg):
     pairs = {(ends[i], ends[i + 1]) for i in range(0, len(ends), 2)}
     assert (ids[CASE + "kgt-toll-road"], ids[ORG + "kgt-soe"]) in pairs
     assert len(data["edgeLabel"]) == 13 and "edgeWeight" not in data  # every weight is 1
-    shapes = {g["kind"]: g["shape"] for g in data["groups"]}
-    assert shapes == {"case": "diamond", "actor": "dot"}
+    # shapes are a second channel beside colour: cases are diamonds, party kinds have their own shapes
+    assert {g["shape"] for g in data["groups"] if g["kind"] == "case"} == {"diamond"}
+    assert {g["key"]: g["shape"] for g in data["groups"] if g["kind"] == "actor"} == {
+        g["key"]: render_page.GROUP_SHAPES[g["key"]] for g in data["groups"] if g["kind"] == "actor"
+    }
     assert len({g["color"] for g in data["groups"]}) == len(data["groups"])
     assert {data["groups"][n["g"]]["key"] for n in data["nodes"] if n["k"] == "case"} <= set(PARTNERSHIP_TYPES)
 

@@ -20,7 +20,7 @@ OWLRL_ERROR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#").error
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, SKOS.Concept,
               SKOS.ConceptScheme)
 
-# Every concept of ../shared/seed/konsep-kemitraan.txt, in its own Indonesian wording
+# Every concept of the source text (konsep-kemitraan, the Indonesian text the project starts from), in its own wording
 SEED_CONCEPTS = [
     # definition
     "kemitraan", "individu", "organisasi", "negara", "karakteristik", "manfaat",

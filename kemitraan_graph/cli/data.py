@@ -9,7 +9,7 @@ import click
 
 from ..export import RDF_FORMATS
 from ..inference import REASONERS
-from .common import CommandError, Env, emit, handle_errors, lang_option, output_option, pass_env
+from .common import CommandError, Env, emit, handle_errors, lang_option, output_option, pass_env, to_terminal
 
 
 @click.command()
@@ -74,4 +74,7 @@ def stats(env: Env, fmt, top, lang) -> None:
     from ..summary import format_stats
 
     data = env.kg().stats(top=top, lang=lang)
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if fmt == "json" else format_stats(data))
+    if fmt == "json":
+        click.echo(to_terminal(json.dumps(data, ensure_ascii=False, indent=2)))
+    else:
+        click.echo(to_terminal(format_stats(data), display=True))

@@ -20,9 +20,12 @@ from .common import Env, handle_errors, pass_env
 @click.option("--allow-network", is_flag=True, help="Allow SERVICE and FROM of graphs not in the store.")
 @click.option("--cors", "cors", metavar="ORIGIN", multiple=True,
               help="Let pages from ORIGIN read answers (repeatable; no CORS by default).")
+@click.option("--base", default="/", show_default=True, metavar="URL",
+              help="This server's public URL: the pages at /id/... and /ontology (the IRIs under "
+                   "https://w3id.org/kemitraan/) link there.")
 @pass_env
 @handle_errors
-def serve(env: Env, host, port, timeout, max_rows, allow_network, cors) -> None:
+def serve(env: Env, host, port, timeout, max_rows, allow_network, cors, base) -> None:
     """Serve the graph: SPARQL at /sparql, the query library at /queries, a query page at /."""
     if not is_loopback(host):
         click.echo(f"warning: binding {host}, not loopback: anyone who can reach this machine can query "
@@ -30,4 +33,4 @@ def serve(env: Env, host, port, timeout, max_rows, allow_network, cors) -> None:
     kg = env.kg()
     env.say(f"serving {len(kg)} triples at http://{host}:{port}/ (SPARQL at /sparql; Ctrl+C stops)", err=True)
     run_server(kg, host=host, port=port, timeout=timeout, max_rows=max_rows, allow_network=allow_network,
-               cors=list(cors) or None)
+               cors=list(cors) or None, base=base)

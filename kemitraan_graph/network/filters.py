@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 from ..errors import ViewError
-from ..terms import curie, expand_curie, local_name
+from ..matching import match
+from ..terms import curie
 from .model import Case, Model, year_of
 
 
@@ -53,10 +53,6 @@ class Filters:
 
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
 def resolve_values(
     values: Sequence[str],
     candidates: Iterable[str],
@@ -68,28 +64,7 @@ def resolve_values(
     cands = sorted(set(candidates))
     out: set[str] = set()
     for raw in values:
-        value = raw.strip()
-        iri = expand_curie(value) if ":" in value else None
-        if iri and iri in cands:
-            out.add(iri)
-            continue
-        key = _norm(value)
-        hits, starts = [], []
-        for c in cands:
-            ln = local_name(c)
-            names = {_norm(ln)}
-            for affix in strip:
-                if ln.lower().startswith(affix):
-                    names.add(_norm(ln[len(affix) :]))
-                if ln.lower().endswith(affix):
-                    names.add(_norm(ln[: -len(affix)]))
-            names |= {_norm(t) for t in (labels or {}).get(c, {}).values()}
-            if key and key in names:
-                hits.append(c)
-            elif key and any(name.startswith(key) for name in names):
-                starts.append(c)
-        if not hits and len(starts) == 1:  # an unambiguous beginning: "triple" -> TripleHelix...
-            hits = starts
+        hits = match(raw, cands, labels, strip)
         if not hits:
             known = ", ".join(curie(c) for c in cands) or "none"
             raise ViewError(f"unknown {what} {raw!r} (known: {known})")

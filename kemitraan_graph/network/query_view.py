@@ -146,8 +146,10 @@ def query_view(
 
     iris = [i for i, term in terms.items() if isinstance(term, URIRef)]
     edge_iris = {str(lab) for e in edges.values() for _t, lab in e["labels"] if isinstance(lab, URIRef)}
-    labels = reader.label_texts(list(iris) + sorted(edge_iris) + sorted(set(groups.values())))
     kinds = _classify(reader, iris, load_vocabulary(reader))
+    # every group a node gets (its class, e.g. kmt:GovernmentBody, or ?group) is labelled too
+    group_iris = sorted({gr for _k, gr in kinds.values() if gr} | set(groups.values()))
+    labels = reader.label_texts(list(iris) + sorted(edge_iris) + group_iris)
     for nid in sorted(terms):
         term = terms[nid]
         texts = {**labels.get(nid, {}), **node_labels.get(nid, {})}
@@ -182,7 +184,7 @@ def query_view(
         )
     g.graph["terms"] = {
         gr: both_labels(labels.get(gr), gr)
-        for gr in sorted(set(groups.values()))
+        for gr in sorted({str(d.get("group") or "") for _n, d in g.nodes(data=True)})
         if gr.startswith(("http://", "https://", "urn:"))
     }
     return g

@@ -23,6 +23,8 @@ store), not from walking rdflib triples.
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -30,9 +32,9 @@ from typing import Any
 import networkx as nx
 from rdflib import Literal, URIRef
 
-from ..namespaces import DERIVED_GRAPH, INFERRED_GRAPH, KMT, OWL, RDFS
+from ..namespaces import DERIVED_GRAPH, INFERRED_GRAPH, KMT, OWL, PARTNERSHIP_TYPES, RDFS
 from ..reader import GraphReader
-from ..terms import both_labels, lang_key, pick_label
+from ..terms import both_labels, lang_key, local_name, pick_label
 from .filters import Selection
 from .model import Actor, Case, Model
 
@@ -240,7 +242,115 @@ def concepts_view(model: Model, sel: Selection, lang: str) -> nx.Graph:
                 if b in g:
                     g.add_edge(n, b, **rel_attrs("broader"))
     g.graph["terms"] = _terms(model, _case_terms(model, sel.cases.values()))
+    g.graph["positions"], g.graph["label_side"] = concept_layout(g, direct)
     return g
+
+
+#: the concepts view's designed layout, in canvas pixels: height of the concept columns, x of the
+#: right column, indent of a narrower concept, spacing of the cases in a kind's block
+CONCEPT_HEIGHT, CONCEPT_WIDTH, CONCEPT_INDENT, CASE_STEP = 840.0, 520.0, 24.0, 26.0
+
+
+def _tree_order(nodes: list[str], direct: Mapping[str, set[str]], key: Any) -> list[tuple[str, int]]:
+    """``nodes`` as a depth-first walk of their broader/narrower tree: ``(node, depth)``."""
+    inside = set(nodes)
+    children: dict[str, list[str]] = defaultdict(list)
+    roots = []
+    for n in nodes:
+        ups = [u for u in direct.get(n, ()) if u in inside]
+        if ups:
+            children[min(ups)].append(n)
+        else:
+            roots.append(n)
+    out: list[tuple[str, int]] = []
+
+    def walk(n: str, depth: int) -> None:
+        out.append((n, depth))
+        for c in sorted(children.get(n, ()), key=key):
+            walk(c, depth + 1)
+
+    for r in sorted(roots, key=key):
+        walk(r, 0)
+    return out
+
+
+def concept_layout(
+    g: nx.Graph, direct: Mapping[str, set[str]]
+) -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
+    """Fixed places for the concepts view, so that it reads at a glance.
+
+    The source text's concepts are anchors: sectors down the left edge (labels to their left),
+    the five benefits and then the four characteristics with their parts down the right edge
+    (labels to their right), narrower concepts indented toward the middle; each kind of
+    partnership heads a block of its cases in the middle (label above), the cases ordered by
+    their first sector so that their edges run roughly level. Returns ``(positions, label_side)``.
+    """
+    from ..charts.profile import SOURCE_ORDER
+
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for n, d in g.nodes(data=True):
+        kinds[d["kind"]].append(n)
+    source = {iri: i for i, iri in enumerate(SOURCE_ORDER)}
+
+    def by_label(n: str) -> tuple:
+        return (source.get(n, len(source)), str(g.nodes[n].get("label_en") or n).casefold(), n)
+
+    pos: dict[str, tuple[float, float]] = {}
+    side: dict[str, str] = {}
+
+    def column(entries: list[tuple[str, int]], x: float, inward: float, where: str, gaps: set[int]) -> None:
+        slots = len(entries) + len(gaps) - 1
+        step = CONCEPT_HEIGHT / slots if slots > 0 else 0.0
+        k = 0
+        for i, (n, depth) in enumerate(entries):
+            if i in gaps:
+                k += 1
+            pos[n] = (x + inward * min(depth, 2), step * k if slots > 0 else CONCEPT_HEIGHT / 2)
+            side[n] = where
+            k += 1
+
+    sectors = _tree_order(kinds["sector"], direct, by_label)
+    column(sectors, 0.0, CONCEPT_INDENT, "left", set())
+    benefits = _tree_order(kinds["benefit"], direct, by_label)
+    chars = _tree_order(kinds["characteristic"], direct, by_label)
+    column(benefits + chars, CONCEPT_WIDTH, -CONCEPT_INDENT, "right", {len(benefits)} if benefits and chars else set())
+
+    # the middle: one block per kind of partnership (the four in the source text's order first)
+    order = {iri: i for i, iri in enumerate(PARTNERSHIP_TYPES)}
+    blocks = sorted(kinds["type"], key=lambda n: (order.get(n, len(order)), by_label(n)))
+    members: dict[str, list[str]] = {b: [] for b in blocks}
+    loose: list[str] = []
+    sector_rank = {n: i for i, (n, _d) in enumerate(sectors)}
+    for c in kinds["case"]:
+        types = [t for t in blocks if g.has_edge(c, t)]
+        (members[types[0]] if types else loose).append(c)
+    if loose:
+        members[""] = loose
+    heads = list(members)
+    columns = 1 if len(heads) == 1 else 2
+    rows = max(1, math.ceil(len(heads) / columns))
+    left, right = CONCEPT_INDENT * 2 + 24.0, CONCEPT_WIDTH - CONCEPT_INDENT * 2 - 24.0
+    cell_w, cell_h = (right - left) / columns, CONCEPT_HEIGHT / rows
+    per_row = max(1, int((cell_w - 30.0) // CASE_STEP))
+    for b, head in enumerate(heads):
+        cx = left + cell_w * (b % columns + 0.5)
+        top = cell_h * (b // columns) + 50.0
+        if head:
+            pos[head] = (cx, top)
+            side[head] = "above"
+
+        def first_sector(c: str) -> tuple:
+            ranks = [sector_rank[s] for s in g[c] if s in sector_rank]
+            return (min(ranks) if ranks else len(sector_rank), by_label(c))
+
+        cases = sorted(members[head], key=first_sector)
+        width = min(len(cases), per_row)
+        for i, c in enumerate(cases):
+            r, k = divmod(i, per_row)
+            pos[c] = (cx + (k - (width - 1) / 2) * CASE_STEP, top + 44.0 + r * CASE_STEP)
+    for n in g:  # anything else (a concept of another kind): below the drawing
+        pos.setdefault(n, (CONCEPT_WIDTH / 2, CONCEPT_HEIGHT + 40.0))
+    return pos, side
 
 
 def _direct_broader(model: Model) -> dict[str, set[str]]:
@@ -265,6 +375,18 @@ SELECT DISTINCT ?s ?rel ?o WHERE {{
   FILTER(?g NOT IN (<{DERIVED_GRAPH}>, <{INFERRED_GRAPH}>))
   FILTER(isIRI(?s))
 }}"""
+
+
+def english_name(iri: str, kind: str = "class") -> str:
+    """The English name a reused vocabulary gives a term, read from its local name:
+    ``org:FormalOrganization`` -> "Formal organization", ``org:hasMember`` -> "has member"."""
+    name = local_name(iri)
+    if kind == "datatype":
+        return name
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]+", name) or [name]
+    words = [w if (w.isupper() and len(w) > 1) else w.lower() for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] if kind == "class" else text
 
 
 def _outside_kind(iri: str, relation: str) -> str:
@@ -303,7 +425,12 @@ def ontology_view(reader: GraphReader, lang: str) -> nx.DiGraph:
         if o not in kinds:
             kinds[o] = _outside_kind(o, r)
     nodes = own | {o for _s, _r, o in keep_links}
-    labels = reader.label_texts(nodes)
+    labels = dict(reader.label_texts(nodes))
+    for n in nodes:  # a reused term labelled here in Indonesian only: its own (English) name in EN
+        texts = labels.get(n) or {}
+        if not texts.get("en") and not n.startswith(kmt):
+            note = re.search(r" \([^()]*\)$", texts.get("id", ""))  # e.g. "Konsorsium (schema.org)"
+            labels[n] = {**texts, "en": english_name(n, kinds.get(n, "class")) + (note.group() if note else "")}
     for n in sorted(nodes):
         attrs = {
             "kind": kinds.get(n, "class"),

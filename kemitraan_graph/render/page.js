@@ -1,7 +1,9 @@
 /* kemitraan-graph network page.
  * Reads the graph from the JSON data block (id "graph-data"), draws it with
- * vis-network (labels on canvas) and builds every other piece of DOM with createElement and
- * textContent: no data is ever parsed as HTML. No request leaves the page.
+ * vis-network and builds every other piece of DOM with createElement and textContent: no data
+ * is ever parsed as HTML. No request leaves the page. Node labels are not vis-network's: the page
+ * places them itself on the canvas (drawLabels), most important first and none overlapping, and
+ * exposes the boxes it drew (kemitraanView.labels()) and its word table (kemitraanView.words).
  */
 (function () {
   "use strict";
@@ -114,13 +116,6 @@
     return "#" + ((1 << 24) + (r << 16) + (g << 8) + b).toString(16).slice(1);
   }
   var large = data.large;
-  // big graphs: labels only for the most central nodes at first, the rest when zoomed in
-  var labelled = new Uint8Array(N);
-  if (large) {
-    var ranked = nodesArr.map(function (n) { return n.id; });
-    ranked.sort(function (a, b) { return nodesArr[b].m[0] - nodesArr[a].m[0]; });
-    ranked.slice(0, 200).forEach(function (id) { labelled[id] = 1; });
-  }
   var visGroups = {};
   data.groups.forEach(function (g, gi) {
     visGroups["g" + gi] = {
@@ -131,19 +126,37 @@
   });
   if (data.measures.indexOf(state.sizeBy) < 0) state.sizeBy = data.measures[0];
   // node sizes are computed here (not with vis "value" scaling, which re-measures every label)
-  var sizeRange = data.measures.map(function (m, k) {
-    var lo = Infinity, hi = -Infinity;
-    nodesArr.forEach(function (n) { if (n.m[k] < lo) lo = n.m[k]; if (n.m[k] > hi) hi = n.m[k]; });
-    return [lo, hi];
-  });
+  // anchors of a designed layout (data.pinned) and the other nodes are scaled each on their own
+  function rangeOf(anchors) {
+    return data.measures.map(function (m, k) {
+      var lo = Infinity, hi = -Infinity;
+      nodesArr.forEach(function (n) {
+        if (!!n.a !== anchors) return;
+        if (n.m[k] < lo) lo = n.m[k];
+        if (n.m[k] > hi) hi = n.m[k];
+      });
+      return [lo, hi];
+    });
+  }
+  var sizeRange = data.pinned ? [rangeOf(false), rangeOf(true)] : null;
+  if (!data.pinned) {
+    var all = data.measures.map(function (m, k) {
+      var lo = Infinity, hi = -Infinity;
+      nodesArr.forEach(function (n) { if (n.m[k] < lo) lo = n.m[k]; if (n.m[k] > hi) hi = n.m[k]; });
+      return [lo, hi];
+    });
+    sizeRange = [all, all];
+  }
   function sizeOf(n) {
-    var k = data.measures.indexOf(state.sizeBy), r = sizeRange[k];
-    if (!(r[1] > r[0])) return 12;
-    return 6 + 28 * Math.sqrt((n.m[k] - r[0]) / (r[1] - r[0]));
+    var k = data.measures.indexOf(state.sizeBy), r = sizeRange[n.a ? 1 : 0][k];
+    if (!(r[1] > r[0])) return data.pinned ? 9 : 12;
+    var share = Math.sqrt((n.m[k] - r[0]) / (r[1] - r[0]));
+    if (data.pinned) return n.a ? 8 + 8 * share : 5 + 7 * share;  // each node stays in its slot
+    return 6 + 28 * share;
   }
   var nodes = new vis.DataSet(nodesArr.map(function (n) {
     var item = { id: n.id, x: n.x, y: n.y, size: sizeOf(n), group: "g" + n.g };
-    if (!large || labelled[n.id]) item.label = n.l[li()] || n.l[1 - li()];
+    if (!large) item.label = n.l[li()] || n.l[1 - li()];  // the page draws the labels (see drawLabels)
     return item;
   }));
   var edgeItems = new Array(E);
@@ -166,14 +179,17 @@
                    navigationButtons: false, multiselect: false, tooltipDelay: 300 },
     nodes: {
       borderWidth: 1,
+      // vis-network never draws node labels: drawLabels places them without overlaps
       font: { size: 14, face: "system-ui, Arial, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
-      scaling: { label: { drawThreshold: 6 } }
+      scaling: { label: { drawThreshold: 1e9 } }
     },
     edges: {
       smooth: false, width: 1, selectionWidth: 1.5,
-      color: { color: large ? "#c8c8c8" : "#b0b0b0", highlight: "#333333", hover: "#666666", inherit: false },
+      color: { color: large || data.pinned ? "#cfcfcf" : "#b0b0b0", highlight: "#333333", hover: "#666666",
+               inherit: false },
       font: { size: 11, color: "#555555", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
-      scaling: { min: 1, max: 6, label: { enabled: false } },
+      // edge labels only once zoomed in enough to read them (11px at scale 0.75 and more)
+      scaling: { min: 1, max: 6, label: { enabled: false, drawThreshold: 8 } },
       arrows: data.directed ? { to: { enabled: true, scaleFactor: 0.5 } } : { to: { enabled: false } }
     },
     groups: visGroups
@@ -219,44 +235,206 @@
       drawnEdges = count;
     });
   }
+  // --- labels: the page places them itself, most important first, none overlapping -----
+  // Every frame, the visible nodes are taken in order of importance (anchors of a designed
+  // layout first, then the size-by measure); a label is drawn where its box (in screen pixels,
+  // a fixed font size) fits inside the canvas without touching a box already placed, trying
+  // below, above, right and left of its node. Zooming in spreads the nodes, so more labels fit.
+  var LABEL_PX = 13, LABEL_LINE = 14, LABEL_FONT = LABEL_PX + "px system-ui, Arial, sans-serif";
+  var MAX_LABELS = 600, MAX_TRIED = 5000, CELL = 64, WRAP = 24, CUT = 40;
+  var labelCache = [{}, {}];  // per language: node -> {lines, w}
+  var drawnLabels = [];
+  var rankCache = null;
+  function ranking() {
+    if (rankCache && rankCache.by === state.sizeBy) return rankCache.ids;
+    var k = data.measures.indexOf(state.sizeBy);
+    var ids = nodesArr.map(function (n) { return n.id; });
+    ids.sort(function (a, b) {
+      var A = nodesArr[a], B = nodesArr[b];
+      return ((B.a ? 1 : 0) - (A.a ? 1 : 0)) || (B.m[k] - A.m[k]) || (a - b);
+    });
+    rankCache = { by: state.sizeBy, ids: ids };
+    return ids;
+  }
+  // anchors keep their whole label, wrapped on spaces and dashes; other labels are cut short
+  function wrap(text) {
+    var parts = text.match(/[^\s\u2013\u2014-]+[\u2013\u2014-]?|\s+/g) || [text];
+    var lines = [], line = "";
+    parts.forEach(function (p) {
+      if (/^\s+$/.test(p)) { if (line) line += " "; return; }
+      if (line && (line + p).length > WRAP) { lines.push(line.trim()); line = ""; }
+      line += p;
+    });
+    if (line.trim()) lines.push(line.trim());
+    return lines.length ? lines : [text];
+  }
+  function labelOf(ctx, i) {
+    var cache = labelCache[li()], got = cache[i];
+    if (got) return got;
+    var n = nodesArr[i], text = String(n.l[li()] || n.l[1 - li()] || "");
+    var lines = n.a ? wrap(text) : [text.length > CUT ? text.slice(0, CUT - 1) + "\u2026" : text];
+    var w = 0;
+    lines.forEach(function (l) { w = Math.max(w, ctx.measureText(l).width); });
+    got = cache[i] = { text: n.a ? text : lines[0], lines: lines, w: Math.ceil(w) + 2, h: lines.length * LABEL_LINE };
+    return got;
+  }
+  function drawLabels(ctx) {
+    var w = container.clientWidth, h = container.clientHeight;
+    var scale = network.getScale(), tr = network.body.view.translation;
+    var pr = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
+    var body = network.body.nodes, ids = ranking();
+    var grid = new Map(), placed = [], tried = 0;
+    ctx.save();
+    ctx.setTransform(pr, 0, 0, pr, 0, 0);
+    ctx.font = LABEL_FONT;
+    function free(x0, y0, x1, y1) {
+      if (x0 < 2 || y0 < 2 || x1 > w - 2 || y1 > h - 2) return false;
+      for (var cx = Math.floor(x0 / CELL); cx <= Math.floor(x1 / CELL); cx++) {
+        for (var cy = Math.floor(y0 / CELL); cy <= Math.floor(y1 / CELL); cy++) {
+          var list = grid.get(cx * 100003 + cy);
+          if (!list) continue;
+          for (var q = 0; q < list.length; q++) {
+            var o = list[q];
+            if (x0 < o.x + o.w + 1 && o.x < x1 + 1 && y0 < o.y + o.h + 1 && o.y < y1 + 1) return false;
+          }
+        }
+      }
+      return true;
+    }
+    function keep(box) {
+      placed.push(box);
+      for (var cx = Math.floor(box.x / CELL); cx <= Math.floor((box.x + box.w) / CELL); cx++) {
+        for (var cy = Math.floor(box.y / CELL); cy <= Math.floor((box.y + box.h) / CELL); cy++) {
+          var key = cx * 100003 + cy, list = grid.get(key);
+          if (list) list.push(box); else grid.set(key, [box]);
+        }
+      }
+    }
+    // a designed layout (data.pinned) keeps its nodes readable: other labels may not cover a node
+    var discs = null;
+    if (data.pinned) {
+      discs = new Map();
+      for (var d = 0; d < N; d++) {
+        var nb = body[d];
+        if (!visible[d] || !nb) continue;
+        var dx = nb.x * scale + tr.x, dy = nb.y * scale + tr.y, dr = (nb.options.size || 10) * scale;
+        if (dx < -dr || dx > w + dr || dy < -dr || dy > h + dr) continue;
+        var cell = Math.floor(dx / CELL) * 100003 + Math.floor(dy / CELL);
+        var disc = { id: d, x: dx - dr, y: dy - dr, w: 2 * dr, h: 2 * dr };
+        for (var ox = -1; ox <= 1; ox++) {
+          for (var oy = -1; oy <= 1; oy++) {
+            var key2 = cell + ox * 100003 + oy, list2 = discs.get(key2);
+            if (list2) list2.push(disc); else discs.set(key2, [disc]);
+          }
+        }
+      }
+    }
+    function clearOfNodes(id, x0, y0, x1, y1) {
+      if (!discs) return true;
+      for (var cx = Math.floor(x0 / CELL); cx <= Math.floor(x1 / CELL); cx++) {
+        for (var cy = Math.floor(y0 / CELL); cy <= Math.floor(y1 / CELL); cy++) {
+          var list = discs.get(cx * 100003 + cy);
+          if (!list) continue;
+          for (var q = 0; q < list.length; q++) {
+            var o = list[q];
+            if (o.id !== id && x0 < o.x + o.w && o.x < x1 && y0 < o.y + o.h && o.y < y1) return false;
+          }
+        }
+      }
+      return true;
+    }
+    var chosen = state.selected && state.selected.node !== undefined ? [state.selected.node] : [];
+    var order = chosen.length ? chosen.concat(ids) : ids;
+    for (var r = 0; r < order.length && placed.length < MAX_LABELS && tried < MAX_TRIED; r++) {
+      var i = order[r];
+      if (r > 0 && i === chosen[0]) continue;
+      if (!visible[i] || !body[i]) continue;
+      var b = body[i], sx = b.x * scale + tr.x, sy = b.y * scale + tr.y;
+      if (sx < -20 || sx > w + 20 || sy < -20 || sy > h + 20) continue;
+      tried++;
+      var lab = labelOf(ctx, i);
+      if (!lab.lines[0]) continue;
+      var rad = (b.options.size || 10) * scale + 3, lw = lab.w, lh = lab.h;
+      var spots = {
+        b: [sx - lw / 2, sy + rad], t: [sx - lw / 2, sy - rad - lh],
+        r: [sx + rad + 2, sy - lh / 2], l: [sx - rad - 2 - lw, sy - lh / 2]
+      };
+      // an anchor's label stays on its side (above: or below); the others try four places
+      var tries = nodesArr[i].a ? (nodesArr[i].a === "t" ? ["t", "b"] : [nodesArr[i].a]) : ["b", "t", "r", "l"];
+      for (var s = 0; s < tries.length; s++) {
+        var p = spots[tries[s]];
+        if (free(p[0], p[1], p[0] + lw, p[1] + lh) &&
+            (nodesArr[i].a || i === chosen[0] || clearOfNodes(i, p[0], p[1], p[0] + lw, p[1] + lh))) {
+          keep({ id: i, text: lab.text, lines: lab.lines, x: p[0], y: p[1], w: lw, h: lh,
+                 align: tries[s] });
+          break;
+        }
+      }
+    }
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.92)";
+    placed.forEach(function (box) {
+      var right = box.align === "l";
+      ctx.textAlign = right ? "right" : (box.align === "r" ? "left" : "center");
+      var x = right ? box.x + box.w - 1 : (box.align === "r" ? box.x + 1 : box.x + box.w / 2);
+      ctx.fillStyle = nodesArr[box.id].a ? "#111111" : "#333333";
+      box.lines.forEach(function (line, k) {
+        var y = box.y + LABEL_LINE * k + LABEL_LINE / 2;
+        ctx.strokeText(line, x, y);
+        ctx.fillText(line, x, y);
+      });
+    });
+    ctx.restore();
+    drawnLabels = placed;
+  }
+  network.on("afterDrawing", drawLabels);
+
   // frame the drawing from the known positions before the first frame (vis's own fit()
-  // measures every node's label first; nothing is drawn at scale 1 this way either)
+  // measures every node's label first; nothing is drawn at scale 1 this way either). The frame
+  // leaves room for each node's size and for the labels anchors carry on their left/right side.
+  var userMoved = false;
   function fitView() {
     var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity, any = false;
-    var pos = large ? null : network.getPositions();
+    var pos = large ? null : network.getPositions(), big = 0, padL = 0, padR = 0;
+    var ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = LABEL_FONT;
     for (var i = 0; i < N; i++) {
       if (!visible[i]) continue;
       var p = pos ? pos[i] : nodesArr[i];
       if (!p) continue;
       any = true;
       if (p.x < x0) x0 = p.x; if (p.x > x1) x1 = p.x; if (p.y < y0) y0 = p.y; if (p.y > y1) y1 = p.y;
+      var sz = sizeOf(nodesArr[i]);
+      if (sz > big) big = sz;
+      if (nodesArr[i].a === "l") padL = Math.max(padL, labelOf(ctx, i).w);
+      if (nodesArr[i].a === "r") padR = Math.max(padR, labelOf(ctx, i).w);
     }
     if (!any) return;
-    var w = container.clientWidth || 800, h = container.clientHeight || 600;
-    var scale = Math.min(w / (x1 - x0 + 120), h / (y1 - y0 + 120), 1.5);
-    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale, animation: false });
+    var w = container.clientWidth || 800, h = container.clientHeight || 600, edge = 16;
+    padL = padL ? padL + 24 : edge;
+    padR = padR ? padR + 24 : edge;
+    var availW = Math.max(40, w - padL - padR), availH = Math.max(40, h - 2 * edge);
+    var scale = Math.min(availW / (x1 - x0 + 2 * big), availH / (y1 - y0 + 2 * big + LABEL_LINE), 1.5);
+    // the nodes' middle goes to the middle of the room between the two label margins
+    var cx = (x0 + x1) / 2 + (padR - padL) / 2 / scale, cy = (y0 + y1) / 2 + LABEL_LINE / 2 / scale;
+    network.moveTo({ position: { x: cx, y: cy }, scale: scale, animation: false });
   }
   fitView();
-
-  // labels of big graphs: give the nodes in view their label once zoomed in far enough to read it
-  function labelsInView() {
-    if (!large || network.getScale() * 14 < 6) return;
-    var a = network.DOMtoCanvas({ x: 0, y: 0 });
-    var b = network.DOMtoCanvas({ x: container.clientWidth, y: container.clientHeight });
-    var todo = [];
-    for (var i = 0; i < N && todo.length < 3000; i++) {
-      var n = nodesArr[i];
-      if (!labelled[i] && n.x >= a.x && n.x <= b.x && n.y >= a.y && n.y <= b.y) {
-        labelled[i] = 1;
-        todo.push({ id: i, label: n.l[li()] || n.l[1 - li()] });
-      }
-    }
-    if (todo.length) nodes.update(todo);
+  // until the reader moves the view, a change of the canvas size frames the drawing again
+  var lastBox = [container.clientWidth, container.clientHeight];
+  function refit() {
+    var box = [container.clientWidth, container.clientHeight];
+    if (box[0] === lastBox[0] && box[1] === lastBox[1]) return;
+    lastBox = box;
+    network.setSize("100%", "100%");  // the canvas takes the new size now, then the frame follows
+    if (!userMoved) fitView();
   }
-  var labelTimer = null;
-  function scheduleLabels() { clearTimeout(labelTimer); labelTimer = setTimeout(labelsInView, 120); }
-  network.on("zoom", scheduleLabels);
-  network.on("dragEnd", scheduleLabels);
+  if (window.ResizeObserver) new ResizeObserver(function () { requestAnimationFrame(refit); }).observe(container);
+  network.on("resize", function () { if (!userMoved) requestAnimationFrame(function () { fitView(); }); });
+  network.on("zoom", function () { userMoved = true; });
+  network.on("dragEnd", function (p) { if (!p.nodes || !p.nodes.length) userMoved = true; });
 
   var resolveReady;
   var ready = new Promise(function (resolve) { resolveReady = resolve; });
@@ -308,13 +486,6 @@
       pass = shown;
     }
     visible.set(pass);
-    if (large) {  // a handful of nodes left: they get their labels now
-      var few = [];
-      for (var v = 0; v < N && few.length <= 500; v++) if (pass[v] && !labelled[v]) few.push(v);
-      if (few.length <= 500) {
-        nodes.update(few.map(function (id) { labelled[id] = 1; return { id: id, label: nodesArr[id].l[li()] || nodesArr[id].l[1 - li()] }; }));
-      }
-    }
     nodeView.refresh();
     edgeView.refresh();
     if (ownEdges) network.redraw();
@@ -545,6 +716,7 @@
   sizeSel.addEventListener("change", function () {
     state.sizeBy = sizeSel.value;
     nodes.update(nodesArr.map(function (n) { return { id: n.id, size: sizeOf(n) }; }));
+    network.redraw();
   });
 
   var search = document.getElementById("search");
@@ -572,20 +744,17 @@
     ["id", "en"].forEach(function (l) {
       document.getElementById("lang-" + l).setAttribute("aria-pressed", String(l === state.lang));
     });
-    if (changed) {
-      var relabel = [];
-      nodesArr.forEach(function (n) {
-        if (!large || labelled[n.id]) relabel.push({ id: n.id, label: n.l[li()] || n.l[1 - li()] });
-      });
-      nodes.update(relabel);
+    if (changed && !large) {
+      nodes.update(nodesArr.map(function (n) { return { id: n.id, label: n.l[li()] || n.l[1 - li()] }; }));
     }
     if (changed && data.edgeLabels) {
-      var labelled = [];
+      var edgeLabelled = [];
       for (var k = 0; data.edgeLabel && k < E; k++) {
-        if (data.edgeLabel[k] >= 0) labelled.push({ id: k, label: data.edgeTexts[data.edgeLabel[k]][li()] });
+        if (data.edgeLabel[k] >= 0) edgeLabelled.push({ id: k, label: data.edgeTexts[data.edgeLabel[k]][li()] });
       }
-      edges.update(labelled);
+      edges.update(edgeLabelled);
     }
+    if (changed) { if (data.pinned) fitView(); network.redraw(); }
     renderSizeOptions();
     renderFilters();
     renderLegend();
@@ -595,8 +764,8 @@
   ["id", "en"].forEach(function (l) {
     document.getElementById("lang-" + l).addEventListener("click", function () { setLang(l); });
   });
-  document.getElementById("fit").addEventListener("click", fitView);
-  if (!large) {
+  document.getElementById("fit").addEventListener("click", function () { userMoved = false; fitView(); });
+  if (!large && !data.pinned) {
     document.getElementById("physics-box").hidden = false;
     document.getElementById("physics").addEventListener("change", function (ev) {
       network.setOptions({ physics: { enabled: ev.target.checked } });
@@ -608,6 +777,11 @@
 
   window.kemitraanView = Object.freeze({
     network: network, nodes: nodes, edges: edges, visibleNodes: nodeView, visibleEdges: edgeView, ready: ready,
+    words: UI,
+    // the labels drawn in the last frame: {id, text, x, y, w, h} in pixels of the canvas box
+    labels: function () {
+      return drawnLabels.map(function (b) { return { id: b.id, text: b.text, x: b.x, y: b.y, w: b.w, h: b.h }; });
+    },
     state: function () {
       return { lang: state.lang, sizeBy: state.sizeBy, query: state.query,
                visibleNodes: nodeView.length, visibleEdges: edgeView.length,

@@ -81,60 +81,76 @@ KIND_LABELS = {
     "literal": ("Literal", "Literal"),
     "concept": ("Konsep", "Concept"),
 }
+#: Okabe & Ito's colour-blind-safe palette (Color Universal Design), then a few darker/lighter
+#: companions; groups that share a colour differ in shape (``GROUP_SHAPES``), the second channel
 PALETTE = [
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-    "#86bcb6",
-    "#8cd17d",
-    "#b6992d",
-    "#499894",
-    "#d37295",
-    "#a0cbe8",
-    "#ffbe7d",
-    "#79706e",
-    "#d4a6c8",
-    "#f1ce63",
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#D55E00",  # vermillion
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#7F7F7F",  # grey
+    "#004D7A",  # dark blue
+    "#8C5A00",  # dark orange
+    "#006B4F",  # dark green
+    "#8E3F72",  # dark purple
 ]
 _KMT = "https://w3id.org/kemitraan/ontology#"
-#: fixed colours, so the same group looks the same in every view
+#: fixed colours, so the same group looks the same in every view (and in the static figures)
 FIXED_COLOURS = {
-    _KMT + "GovernmentPrivateCommunityPartnership": "#4e79a7",
-    _KMT + "TripleHelixPartnership": "#59a14f",
-    _KMT + "NGOGovernmentCommunityPartnership": "#f28e2b",
-    _KMT + "InternationalPartnership": "#b07aa1",
-    _KMT + "GovernmentBody": "#e15759",
-    _KMT + "Company": "#76b7b2",
-    _KMT + "StateOwnedEnterprise": "#499894",
-    _KMT + "Consortium": "#86bcb6",
-    _KMT + "University": "#8cd17d",
-    _KMT + "ResearchInstitute": "#b6992d",
-    _KMT + "NGO": "#ffbe7d",
-    _KMT + "CommunityGroup": "#edc948",
-    _KMT + "InternationalOrganisation": "#d37295",
-    _KMT + "Country": "#9c755f",
-    _KMT + "BusinessAssociation": "#a0cbe8",
-    _KMT + "Individual": "#d4a6c8",
-    "sector": "#59a14f",
-    "benefit": "#edc948",
-    "characteristic": "#ff9da7",
-    "type": "#4e79a7",
-    "class": "#4e79a7",
-    "class-external": "#a0cbe8",
-    "property": "#f28e2b",
-    "property-external": "#ffbe7d",
-    "datatype": "#bab0ac",
-    "datatype-external": "#bab0ac",
-    "node": "#79706e",
-    "literal": "#bab0ac",
+    # the four kinds of partnership (diamonds)
+    _KMT + "GovernmentPrivateCommunityPartnership": "#E69F00",
+    _KMT + "TripleHelixPartnership": "#009E73",
+    _KMT + "NGOGovernmentCommunityPartnership": "#CC79A7",
+    _KMT + "InternationalPartnership": "#56B4E9",
+    # parties: related kinds share a hue and differ in shape (GROUP_SHAPES)
+    _KMT + "GovernmentBody": "#D55E00",
+    _KMT + "Company": "#0072B2",
+    _KMT + "StateOwnedEnterprise": "#004D7A",
+    _KMT + "StartUp": "#0072B2",
+    _KMT + "Consortium": "#8C5A00",
+    _KMT + "BusinessAssociation": "#8C5A00",
+    _KMT + "University": "#006B4F",
+    _KMT + "ResearchInstitute": "#006B4F",
+    _KMT + "NGO": "#8E3F72",
+    _KMT + "InternationalOrganisation": "#8E3F72",
+    _KMT + "CommunityGroup": "#F0E442",
+    _KMT + "Country": "#7F7F7F",
+    _KMT + "Individual": "#7F7F7F",
+    # concepts and ontology terms
+    "sector": "#009E73",
+    "benefit": "#E69F00",
+    "characteristic": "#CC79A7",
+    "type": "#0072B2",
+    "class": "#0072B2",
+    "class-external": "#56B4E9",
+    "property": "#D55E00",
+    "property-external": "#E69F00",
+    "datatype": "#7F7F7F",
+    "datatype-external": "#BBBBBB",
+    "node": "#7F7F7F",
+    "literal": "#BBBBBB",
 }
+#: shapes of party groups (their kind's shape is a dot): groups of one colour differ in shape
+GROUP_SHAPES = {
+    _KMT + "GovernmentBody": "dot",
+    _KMT + "Company": "dot",
+    _KMT + "StateOwnedEnterprise": "square",
+    _KMT + "StartUp": "triangle",
+    _KMT + "Consortium": "hexagon",
+    _KMT + "BusinessAssociation": "square",
+    _KMT + "University": "triangle",
+    _KMT + "ResearchInstitute": "triangleDown",
+    _KMT + "NGO": "dot",
+    _KMT + "InternationalOrganisation": "star",
+    _KMT + "CommunityGroup": "dot",
+    _KMT + "Country": "dot",
+    _KMT + "Individual": "square",
+}
+#: label placement of anchor nodes (a view's ``graph.graph["label_side"]``) -> page code
+LABEL_SIDES = {"left": "l", "right": "r", "below": "b", "above": "t"}
 
 
 # --- page data ---------------------------------------------------------------------------
@@ -173,12 +189,17 @@ def graph_payload(
     """The JSON the page reads.
 
     ``nodes``: ``{id, iri, k: kind, g: group index, l: [label_id, label_en], x, y, m: measures,
-    f: facets, d: details}``; every IRI a facet or a detail mentions is an index into ``keys``,
-    whose labels are ``terms[i] = [id, en]``. ``edges`` is flat ``[from0, to0, from1, to1, ...]``
-    (node indices), with ``edgeLabel`` (indices into ``edgeTexts``, -1: none) and
-    ``edgeWeight`` only when some edge has one. ``groups``: key, kind, label, colour, shape, count.
+    f: facets, d: details, a: label side of an anchor (l, r, t, b)}``; ``pinned``: the positions
+    are a view's designed layout (``graph.graph["positions"]``, e.g. the concepts view), whose
+    anchors (``graph.graph["label_side"]``) keep their place and have their labels drawn first;
+    every IRI a facet or a detail mentions is an index into ``keys``, whose labels are
+    ``terms[i] = [id, en]``. ``edges`` is flat ``[from0, to0, from1, to1, ...]`` (node indices),
+    with ``edgeLabel`` (indices into ``edgeTexts``, -1: none) and ``edgeWeight`` only when some
+    edge has one. ``groups``: key, kind, label, colour, shape, count.
     """
     check_lang(lang)
+    if positions is None:  # a view with a designed layout (the concepts view) brings its own
+        positions = graph.graph.get("positions") or None
     pos = dict(positions) if positions is not None else layout(graph, seed=seed)
     missing = [n for n in graph if n not in pos]
     if missing:
@@ -216,7 +237,7 @@ def graph_payload(
         g["n"] += 1
     for g in groups.values():
         gkey, kind = g["key"], g["kind"]
-        g["shape"] = SHAPES.get(kind, "dot")
+        g["shape"] = group_shape(gkey, kind)
         if gkey in known:
             g["label"] = known[gkey]
         elif f"kind:{gkey}" in known:
@@ -239,6 +260,7 @@ def graph_payload(
     for g in ordered:  # the details panel names every node's kind
         key(f"kind:{g['kind']}")
 
+    sides = graph.graph.get("label_side") or {}
     index: dict[Any, int] = {}
     nodes = []
     for i, (n, d) in enumerate(node_data):
@@ -258,6 +280,9 @@ def graph_payload(
             "y": int(round(y)),
             "m": [_sig(v.get(n, 0.0)) for v in vectors],
         }
+        side = sides.get(n)
+        if side in LABEL_SIDES:  # an anchor: its label is placed first, on this side
+            node["a"] = LABEL_SIDES[side]
         facets = _facets(d, kind, has_actors, broader, kind_up, key)
         if facets:
             node["f"] = facets
@@ -310,6 +335,7 @@ def graph_payload(
         "directed": graph.is_directed(),
         "sizeBy": size_by,
         "measures": names,
+        "pinned": bool(graph.graph.get("positions")) and positions is graph.graph.get("positions"),
         "large": n > SMALL_LIMIT or e > 3 * SMALL_LIMIT,
         "edgeLabels": e <= 300,
         "ownEdges": e > OWN_EDGES_ABOVE,
@@ -327,19 +353,36 @@ def graph_payload(
     return out
 
 
+def group_shape(key: str, kind: str) -> str:
+    """The shape of a group: a party kind's own (``GROUP_SHAPES``), else its node kind's."""
+    if kind == "actor" and key in GROUP_SHAPES:
+        return GROUP_SHAPES[key]
+    return SHAPES.get(kind, "dot")
+
+
 def _colour(groups: dict[str, dict[str, Any]]) -> None:
-    taken = set()
+    """Fixed colours first; a group whose fixed colour another group of the same shape already
+    has on this page (or that has none) takes the next free colour of the palette."""
     for g in groups.values():
-        c = FIXED_COLOURS.get(g["key"])
-        if c:
+        g.setdefault("shape", group_shape(g["key"], g["kind"]))
+    taken: set[tuple[str, str]] = set()
+    used: set[str] = set()
+    for gkey in sorted(groups, key=lambda k: (k not in FIXED_COLOURS, k)):
+        g = groups[gkey]
+        c = FIXED_COLOURS.get(gkey)
+        if c and (c, g["shape"]) not in taken:
             g["color"] = c
-            taken.add(c)
-    free = [c for c in PALETTE if c not in taken] or PALETTE
+            taken.add((c, g["shape"]))
+            used.add(c)
+    free = [c for c in PALETTE if c not in used] or PALETTE
     i = 0
     for gkey in sorted(groups):
         g = groups[gkey]
         if "color" not in g:
+            while (free[i % len(free)], g["shape"]) in taken and i < 2 * len(free):
+                i += 1
             g["color"] = free[i % len(free)]
+            taken.add((g["color"], g["shape"]))
             i += 1
 
 
