@@ -122,3 +122,15 @@ def test_asserted_cli_flag(run_cli):
     assert res.returncode == 0 and res.stdout.splitlines()[1] == "0"
     res = run_cli("query", "-f", "csv", "--text", PARTNERSHIPS)
     assert res.returncode == 0 and int(res.stdout.splitlines()[1]) >= 60
+
+
+def test_derived_supertypes_do_not_double_rows(kg):
+    """With reasoning on, an actor is also every superclass of its kind; per-kind rows use the most
+    specific kind, so no actor is listed twice (a state-owned enterprise is not also a company row)."""
+    actors = [row[0] for row in kg.query("top-actors").rows]
+    assert actors and len(actors) == len(set(actors))
+    kinds = {str(row[0]) for row in kg.query("actors-by-kind").rows}
+    total = sum(int(row[1]) for row in kg.query("actors-by-kind").rows)
+    assert "https://w3id.org/kemitraan/ontology#StateOwnedEnterprise" in kinds
+    assert total == scalar(kg, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?c kmt:hasPartner ?a . ?a a ?k "
+                               "FILTER(STRSTARTS(STR(?k), STR(kmt:))) }")
