@@ -2,6 +2,8 @@
 
 ``app``          the Starlette app (``create_app``): ``/sparql``, ``/queries``, ``/queries/NAME``, ``/``
 ``negotiation``  Accept header -> a results format
+``resource``     resolvable IRIs: ``/id/...`` and ``/ontology`` as pages or RDF
+``ui``           what the page at ``/`` asks for: ``/prefixes``, ``/labels``, ``/view`` (a query as a network)
 ``serve``        runs the app with uvicorn
 """
 

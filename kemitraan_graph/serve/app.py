@@ -28,6 +28,7 @@ from ..resources import asset
 from ..results import QueryResult
 from .negotiation import FORMAT_MEDIA, choose_format, offered
 from .resource import ResourcePages
+from .ui import UiRoutes
 
 #: seconds a query may run unless the server is told otherwise
 DEFAULT_TIMEOUT = 10.0
@@ -47,6 +48,12 @@ _STATIC = {  # path -> (file under kemitraan_graph/serve/static, media type)
     "/static/app.css": ("app.css", "text/css; charset=utf-8"),
     "/static/resource.js": ("resource.js", "text/javascript; charset=utf-8"),
     "/static/resource.css": ("resource.css", "text/css; charset=utf-8"),
+    # the editor: CodeMirror 5, vendored unchanged (static/vendor/README.md)
+    "/static/vendor/codemirror.js": ("vendor/codemirror.js", "text/javascript; charset=utf-8"),
+    "/static/vendor/codemirror.css": ("vendor/codemirror.css", "text/css; charset=utf-8"),
+    "/static/vendor/sparql.js": ("vendor/sparql.js", "text/javascript; charset=utf-8"),
+    "/static/vendor/show-hint.js": ("vendor/show-hint.js", "text/javascript; charset=utf-8"),
+    "/static/vendor/show-hint.css": ("vendor/show-hint.css", "text/css; charset=utf-8"),
 }
 
 
@@ -64,7 +71,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = self.csp
+                if "content-security-policy" not in headers:  # a page with its own (serve/ui.py /view)
+                    headers["Content-Security-Policy"] = self.csp
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "no-referrer"
                 headers["X-Frame-Options"] = "DENY"
@@ -98,6 +106,7 @@ def library_listing(library: Mapping[str, LibraryQuery]) -> list[dict[str, Any]]
         "description": {lang: q.get_description(lang) for lang in ("id", "en")},
         "params": [{"name": p.name, "type": p.type, "default": p.default} for p in q.params],
         "view": q.view,
+        "text": q.text,
     } for q in library.values()]
 
 
@@ -195,7 +204,7 @@ class Endpoint:
     async def static(self, request: Request) -> Response:
         name, media = _STATIC[request.url.path]
         if name not in self._static:
-            self._static[name] = asset("serve", "static", name).read_bytes()
+            self._static[name] = asset("serve", "static", *name.split("/")).read_bytes()
         return Response(self._static[name], media_type=media)
 
 
@@ -235,10 +244,15 @@ def create_app(kg_or_reader: Any, *, allow_update: bool = False, allow_network: 
     reader = GraphReader(reader.backend, reader.library, workers=workers)
     ep = Endpoint(reader, allow_network=allow_network, timeout=timeout, max_rows=max_rows)
     pages = ResourcePages(reader, base)
+    ui = UiRoutes(reader, pages.href, allow_network=allow_network, error_response=error_response)
     routes = [
         Route("/sparql", ep.sparql, methods=["GET", "POST"]),
         Route("/queries", ep.queries, methods=["GET"]),
         Route("/queries/{name}", ep.library_query, methods=["GET"]),
+        # what the page at / asks for (serve/ui.py)
+        Route("/prefixes", ui.prefixes, methods=["GET"]),
+        Route("/labels", ui.labels, methods=["GET", "POST"]),
+        Route("/view", ui.view, methods=["GET"]),
         *[Route(path, ep.static, methods=["GET"]) for path in _STATIC],
         # resolvable IRIs (serve/resource.py); ``base``: this server's public URL, for the pages' links
         Route("/id/{path:path}", pages.resource, methods=["GET"]),
