@@ -48,8 +48,13 @@ class QueryError(KemitraanError):
         return f"{where}: {self.message}"
 
 
+@dataclass
 class QueryRefused(QueryError):
     """A query asked for something the guard forbids (update, network access)."""
+
+    #: what would allow it (``"network"``: ``allow_network=True``), so that each front end can name
+    #: its own switch (the CLI says ``--allow-network``)
+    needs: str | None = None
 
 
 class QueryTimeout(QueryError):

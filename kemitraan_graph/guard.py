@@ -97,7 +97,7 @@ _PARSE_RECURSION_LIMIT = 6_000
 
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
-NETWORK_ADVICE = "pass --allow-network to allow it"
+NETWORK_ADVICE = "network access is off unless it is allowed"
 
 
 # --- a strict lexer, from the SPARQL grammar's terminals ------------------------------------
@@ -582,6 +582,8 @@ def check_query(text: str, *, allow_network: bool = False,
     def fail(problem: Problem) -> None:
         kind, message, offset = problem
         line, col = position(text, offset) if offset is not None else (None, None)
+        if kind is QueryRefused and NETWORK_ADVICE in message:
+            raise QueryRefused(message, line, col, source, needs="network")
         raise kind(message, line, col, source)
 
     if a.update:
@@ -674,7 +676,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
     what = _describe(event, args)
     _net.attempts.append(what)
     raise QueryRefused(f"the query tried to {what} while it ran; network and file access are off "
-                       f"({NETWORK_ADVICE})", source=getattr(_net, "source", None))
+                       f"({NETWORK_ADVICE})", source=getattr(_net, "source", None), needs="network")
 
 
 def _install_hook() -> None:
@@ -714,7 +716,7 @@ def _refuse_attempt(source: str | None) -> None:
     what = _net.attempts[0]
     _net.attempts = []
     raise QueryRefused(f"the query tried to {what} while it ran; network and file access are off "
-                       f"({NETWORK_ADVICE})", source=source) from None
+                       f"({NETWORK_ADVICE})", source=source, needs="network") from None
 
 
 __all__ = ["BLOCKED_EVENTS", "MAX_QUERY_CHARS", "MAX_QUERY_NESTING", "MAX_QUERY_OPERATORS", "Analysis",

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from ..errors import KemitraanError, QueryTimeout
+from ..errors import KemitraanError, QueryRefused, QueryTimeout
 from ..terms import DEFAULT_LANG, LANGS
 
 LANG_CHOICE = click.Choice(list(LANGS))
@@ -135,6 +135,9 @@ def handle_errors(fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         except QueryTimeout as exc:
             raise CommandError(f"{exc} (use --timeout to allow longer)", exc.exit_code) from None
+        except QueryRefused as exc:
+            advice = "; pass --allow-network to allow it" if exc.needs == "network" else ""
+            raise CommandError(f"{exc}{advice}", exc.exit_code) from None
         except KemitraanError as exc:
             raise CommandError(str(exc), exc.exit_code) from None
         except (ValueError, OSError) as exc:
