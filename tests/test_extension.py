@@ -304,3 +304,43 @@ def test_viz_shows_the_project_cases(project, runner, tmp_path):
     assert res.exit_code == 0, res.output
     page = out.read_text(encoding="utf-8")
     assert "Second case" in page and "Example village water supply" in page
+
+
+@pytest.mark.slow
+def test_a_case_added_by_spreadsheet_joins_the_project(project, runner, tmp_path):
+    """Issue #12's walk-through: a subtype, a sector, a case in Turtle and one from a spreadsheet;
+    validate and check are clean and the parent kind finds all three cases."""
+    import csv
+
+    extend(project)
+    table = tmp_path / "cases.csv"
+    row = {
+        "label_id": "Air desa ketiga", "label_en": "Third village water supply",
+        "description_id": "Kasus uji dari lembar kerja.", "description_en": "A test case from a spreadsheet.",
+        "kind": NS + "VillageEnterprisePartnership", "sector": "Village water", "country": "id",
+        "start_date": "2023-02", "agreement_kind": "MoU", "agreement_signed": "2023-02-01",
+        "sources": "https://example.org/third",
+        "parties": "Example District Government | | public authority\n"
+                   "PT Ketiga Air | company | private party\nBUMDes Contoh | | operator",
+    }
+    with table.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(row))
+        w.writeheader()
+        w.writerow(row)
+    args = base_args(project)
+    out = project / "data" / "third-case.ttl"
+    res = runner.invoke(cli, [*args, "import", str(table), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.is_file() and "Ketiga" in out.read_text(encoding="utf-8")
+    res = invoke(runner, *args, "validate")
+    assert res.exit_code == 0 and "conforms" in res.output, res.output
+    res = invoke(runner, *args, "check", "--no-reason", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert [f for f in json.loads(res.stdout) if f["level"] == "ERROR"] == []
+    res = invoke(runner, *args, "query", "-f", "csv", "--text",
+                 "SELECT ?c WHERE { ?c a kmt:GovernmentPrivateCommunityPartnership ; rdfs:label ?l "
+                 "FILTER(LANG(?l) = 'en') }")
+    assert res.exit_code == 0, res.output
+    assert len(res.stdout.splitlines()) == 1 + 3  # the example case, the Turtle one and the spreadsheet one
+    assert "Third village water supply" in invoke(runner, *args, "query", "-f", "csv", "--labels", "--text",
+                                                  "SELECT ?c WHERE { ?c a vil:VillageEnterprisePartnership }").stdout

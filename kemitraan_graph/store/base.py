@@ -12,6 +12,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
+from ..namespaces import PREFIXES
 from ..results import QueryResult
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -73,6 +74,13 @@ class Backend(ABC):
     persistent: bool = False
     #: bumped by every write, so that a worker process forked earlier knows it is stale
     generation: int = 0
+    #: prefixes every query may use without declaring them (the project's, plus an extension's own)
+    prefixes: dict[str, str] = PREFIXES
+
+    def add_prefix(self, prefix: str, namespace: str) -> None:
+        """Let queries use ``prefix:`` for ``namespace`` without a PREFIX line (an extension's terms)."""
+        self.prefixes = {**self.prefixes, prefix: namespace}
+
     #: whether queries are evaluated in this process (False: a server evaluates them, so there is
     #: nothing to fork or to fence off; the guard still checks every query first)
     evaluates_here: bool = True

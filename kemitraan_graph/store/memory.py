@@ -68,7 +68,7 @@ class RdflibBackend(Backend):
 
     def run_update(self, text: str) -> None:
         self.generation += 1
-        prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())
+        prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in self.prefixes.items())
         self._dataset.update(prologue + text)
 
     def add_triples(self, triples, graph: str) -> None:
@@ -84,3 +84,7 @@ class RdflibBackend(Backend):
     def __len__(self) -> int:
         """Distinct triples (rdflib's union of the graphs is a set)."""
         return sum(1 for _ in self._dataset.triples((None, None, None)))
+
+    def add_prefix(self, prefix: str, namespace: str) -> None:
+        super().add_prefix(prefix, namespace)
+        self._dataset.bind(prefix, namespace, override=True)  # rdflib's queries read the bindings

@@ -97,11 +97,11 @@ class OxigraphBackend(Backend):
 
     def execute(self, text: str, *, limit: int | None = None) -> QueryResult:
         try:
-            res = self.ox.query(text, prefixes=PREFIXES)  # the default graph is the union (a set)
+            res = self.ox.query(text, prefixes=self.prefixes)  # the default graph is the union (a set)
             return QueryResult.from_oxigraph(res, from_ox, limit)
         except SyntaxError as exc:
             line, col = syntax_position(exc)
-            message = describe_syntax_error(_clean_message(exc), text, line, col, PREFIXES)
+            message = describe_syntax_error(_clean_message(exc), text, line, col, self.prefixes)
             raise QueryError(message, line, col) from None
         except OSError as exc:
             raise QueryError(str(exc)) from None
@@ -109,7 +109,7 @@ class OxigraphBackend(Backend):
     def run_update(self, text: str) -> None:
         self.generation += 1
         self._writable()
-        self.ox.update(text, prefixes=PREFIXES)
+        self.ox.update(text, prefixes=self.prefixes)
 
     def add_triples(self, triples, graph: str) -> None:
         self.generation += 1
@@ -183,6 +183,7 @@ class OxigraphBackend(Backend):
         worker = object.__new__(OxigraphBackend)
         worker.ox = ox.Store.read_only(str(self.path))
         worker.persistent, worker.path, worker.read_only, worker._dataset = True, self.path, True, None
+        worker.prefixes = self.prefixes
         return worker
 
     def close(self) -> None:
