@@ -2,8 +2,9 @@
 
     python benchmarks/generate.py 10000 -o benchmarks/.cache/cases-10000.nt
 
-Every case has a type, 1-2 sectors, 1-3 countries, 2-6 participations with roles, dates, an
-agreement, an output, benefits and a source, like the real data; actors are shared between cases
+Every case has a type, 1-2 sectors, 1-3 countries, 2-6 participations with roles (always the
+parties its type requires), dates, an agreement, benefits and a source, like the real data, and
+validates against ontology/shapes.ttl; actors are shared between cases
 (a few hubs are very popular), so joins and the network views behave as on real data.
 """
 
@@ -33,6 +34,13 @@ KINDS = ["GovernmentBody", "Company", "StateOwnedEnterprise", "University", "Res
          "CommunityGroup", "InternationalOrganisation"]
 BENEFITS = ["benefit-capacity-resources", "benefit-efficiency-effectiveness", "benefit-innovation-creativity",
             "benefit-reach-impact", "benefit-reputation-image"]
+#: the parties each case type needs (ontology/shapes.ttl, R2), as indexes into KINDS: one of each group
+REQUIRED = {
+    "GovernmentPrivateCommunityPartnership": [(0,), (1,)],  # a government body, a company
+    "TripleHelixPartnership": [(3, 4), (1,), (0,)],  # a university or research institute, a company, a government body
+    "NGOGovernmentCommunityPartnership": [(5, 6), (0,)],  # an NGO or community group, a government body
+    "InternationalPartnership": [(7,)],  # an international organisation
+}
 AGREEMENTS = ["ConcessionAgreement", "MemorandumOfUnderstanding", "Treaty", "GrantAgreement", "LoanAgreement"]
 
 
@@ -74,6 +82,10 @@ def generate(n_cases: int, seed: int = 42):
         # hubs: a power-law-ish choice of actors
         parties = {min(n_actors - 1, int(rnd.paretovariate(1.2)) - 1 + rnd.randrange(n_actors) * (rnd.random() < 0.7))
                    for _ in range(rnd.randint(2, 6))}
+        # the parties the case's type requires (data/README.md, rule 5), so that the data validates
+        for group in REQUIRED[TYPES[i % 4]]:
+            if not any(a % len(KINDS) in group for a in parties):
+                parties.add(rnd.choice(group) + len(KINDS) * rnd.randrange(n_actors // len(KINDS)))
         while len(parties) < 2:
             parties.add(rnd.randrange(n_actors))
         for j, a in enumerate(sorted(parties)):
@@ -105,7 +117,7 @@ def write(n_cases: int, path: Path, seed: int = 42) -> Path:
 
 
 def cached(n_cases: int, seed: int = 42) -> Path:
-    path = Path(__file__).parent / ".cache" / f"cases-{n_cases}-{seed}.nt"
+    path = Path(__file__).parent / ".cache" / f"cases-{n_cases}-{seed}-v2.nt"  # v2: valid data
     return path if path.exists() else write(n_cases, path, seed)
 
 

@@ -68,6 +68,8 @@ class KnowledgeGraph:
         files = list(dict.fromkeys(
             ontology + (bundled_data_files() if bundled else []) + extra + rdf_files(data)))
         be = open_backend(backend, store, read_only=read_only)
+        if project is not None and project.prefix and project.namespace:
+            be.add_prefix(project.prefix, project.namespace)
         try:
             report = load_files(be, files, progress=progress)
             from .inference import derive, drop_derived
@@ -210,36 +212,59 @@ class KnowledgeGraph:
         extra = rdf_files(self.project.shapes) if self.project else []
         return [shapes_path(), *extra]
 
-    def validate(self, shapes: str | Path | None = None, *, closed_vocabulary: bool = True):
+    def validate(self, shapes: str | Path | None = None, *, closed_vocabulary: bool = True,
+                 progress: Progress | None = None, native: bool = True):
         """SHACL over ontology + data + derived entailments (the graphs every query sees), the
         SHACL-SPARQL rules on the store's union (the same graphs), and the closed-vocabulary check
-        -> ValidationReport, every problem with the file and line of its focus node."""
+        -> ValidationReport, every problem with the file and line of its focus node.
+
+        SHACL Core runs natively on the store (``shacl_native``: no in-memory copy of the data);
+        shapes it does not support, or ``native=False``, go through pySHACL on a full copy.
+        ``progress(stage, done, total)`` is called as it goes."""
         from .sourcemap import SourceMap
         from .validation import (
             ValidationReport,
             annotate,
+            context_graph,
             load_shapes,
+            native_shapes,
+            native_violations,
             quiet_literals,
             run_sparql_checks,
+            scan_data,
             shacl_violations,
+            spaces_of,
             split_sparql_constraints,
             undefined_terms,
         )
 
         with quiet_literals():
-            data = self.merged(ontology=False)
-            ontology = self.merged(data=False)
-            union = self.merged(inferred=True)  # files + derived (+ an explicit infer): what queries see
+            names = self.merged(ontology=False, data=False)  # no triples: the prefixes only
+            present = self.backend.graph_names()
+            data_graphs = [g for g in (graph_iri(p) for p in self.data_files) if g in present]
+            union_graphs = [g for g in [*self.file_graphs(), str(DERIVED_GRAPH), str(INFERRED_GRAPH)] if g in present]
             shapes_graph = load_shapes(self.shapes_files(shapes))
             shacl_part, sparql_checks = split_sparql_constraints(shapes_graph)
-            violations = shacl_violations(union, shacl_part)
-            violations += run_sparql_checks(sparql_checks, self.backend.execute, union)
+            compiled = native_shapes(shacl_part) if native else None
+            if compiled is not None:
+                violations = native_violations(compiled, self.backend.quads, union_graphs, shacl_part, names,
+                                               progress)
+                union = None
+            else:
+                union = self.merged(inferred=True)  # files + derived (+ an explicit infer): what queries see
+                violations = shacl_violations(union, shacl_part)
+            violations += run_sparql_checks(sparql_checks, self.backend.execute, names)
+            spaces = spaces_of([self.project.namespace] if self.project and self.project.namespace else [])
+            ontology = self.merged(data=False)
+            defined = {str(s) for s in ontology.subjects() if isinstance(s, URIRef)}
+            n_subjects, hits = scan_data(self.backend.quads, data_graphs, spaces, defined)
             if closed_vocabulary:
-                spaces = [self.project.namespace] if self.project and self.project.namespace else []
-                violations += undefined_terms(data, ontology, spaces)
+                violations += undefined_terms(hits, ontology, spaces, names=names)
+            if union is None:
+                union = context_graph(self.backend.quads, union_graphs, violations, shapes_graph, names)
             sources = SourceMap(self.ontology_files + self.data_files)
             return ValidationReport(annotate(violations, union, shapes_graph, sources),
-                                    focus_nodes_checked=len(set(data.subjects())))
+                                    focus_nodes_checked=n_subjects)
 
     def check(self, *, reason: bool = True, checks: Sequence[str | Path] = ()):
         """The ontology quality report (``kemitraan check``): labels, definitions, undefined and
@@ -330,7 +355,8 @@ class KnowledgeGraph:
         from .importer import import_table
 
         def check(files: list[Path]):
-            with KnowledgeGraph.load(files, bundled=False, backend="oxigraph") as temporary:
+            # with the project's own modules and shapes, so that its subtypes and sectors count
+            with KnowledgeGraph.load(files, bundled=False, backend="oxigraph", project=self.project) as temporary:
                 return temporary.validate()
 
         return import_table(path, output, self.reader, check if validate else None)

@@ -251,9 +251,12 @@ def run_sparql_checks(checks: list[SparqlCheck], select, names: Graph) -> list[V
     return out
 
 
-def undefined_terms(data: Graph, ontology: Graph, namespaces: Iterable[str] = ()) -> list[Violation]:
+def undefined_terms(data: Iterable, ontology: Graph, namespaces: Iterable[str] = (),
+                    names: Graph | None = None) -> list[Violation]:
     """Terms of kmt: (and of ``namespaces``, a project's own) used in the data that neither the
-    ontology nor a project module defines (closed vocabulary); each with the closest defined terms."""
+    ontology nor a project module defines (closed vocabulary); each with the closest defined terms.
+    ``data`` is a graph or any iterable of triples (then ``names`` gives the prefixes)."""
+    names = names if names is not None else data  # type: ignore[assignment]
     spaces = tuple(dict.fromkeys([str(KMT), *map(str, namespaces)]))
     defined = {s for s in ontology.subjects() if isinstance(s, URIRef)}
     seen: dict[URIRef, tuple[Node, bool]] = {}
@@ -271,9 +274,9 @@ def undefined_terms(data: Graph, ontology: Graph, namespaces: Iterable[str] = ()
         if as_type:
             pool = [d for d in pool if (d, RDF.type, OWL.Class) in ontology or (d, RDF.type, RDFS.Class) in ontology]
         near = closest(term, {d: _labels_of(d, ontology) for d in pool})
-        t = _short(term, data)
+        t = _short(term, names)
         out.append(Violation(
-            focus=_short(user, data) or str(user), path="rdf:type" if as_type else None, value=t,
+            focus=_short(user, names) or str(user), path="rdf:type" if as_type else None, value=t,
             message={"en": f"term {t} is not defined in the ontology or the project's modules",
                      "id": f"istilah {t} tidak didefinisikan dalam ontologi atau modul proyek"},
             shape=CLOSED_VOCABULARY, suggestions=[_short(n, ontology) or str(n) for n in near],
@@ -394,4 +397,94 @@ def load_shapes(path: Path | Iterable[Path]) -> Graph:
     g = Graph()
     for p in ([path] if isinstance(path, (str, Path)) else path):
         g.parse(p, format="turtle")
+    return g
+
+
+def spaces_of(namespaces: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([str(KMT), *map(str, namespaces)]))
+
+
+def native_shapes(shapes: Graph):
+    """The shapes compiled for ``shacl_native``, or None when one of them needs pySHACL."""
+    from .shacl_native import compile_shapes
+
+    compiled, left = compile_shapes(shapes)
+    return None if left else compiled
+
+
+def native_violations(compiled, quads_of, graphs: list[str], shapes: Graph, names: Graph,
+                      progress=None) -> list[Violation]:
+    """SHACL Core on the union of ``graphs`` read from the store (``quads_of(graph)``), natively."""
+    from .shacl_native import Index, paths_predicates, run, to_rdflib
+
+    forwards, backwards = paths_predicates(compiled)
+    index = Index(quads_of, graphs, forwards, backwards,
+                  progress=(lambda n, d, t: progress("index", d, t)) if progress else None)
+    results = run(compiled, index, progress=(lambda n, d, t: progress("shapes", d, t)) if progress else None)
+    del index
+    out = []
+    for r in results:
+        focus, value = to_rdflib(r.focus), to_rdflib(r.value)
+        shape = r.shape.node
+        out.append(Violation(
+            focus=_short(focus, names) or "?", message=dict(r.shape.message),
+            path=_path_text(r.shape.path_node, (shapes,), names) if r.shape.path_node is not None else None,
+            value=_short(value, names), shape=_short(shape, names) if isinstance(shape, URIRef) else None,
+            severity=r.shape.severity, focus_node=focus, value_node=value))
+    return sorted(out, key=lambda v: (v.focus, v.path or "", v.text()))
+
+
+def scan_data(quads_of, graphs: list[str], spaces: tuple[str, ...], defined: set[str]) -> tuple[int, list]:
+    """(distinct subjects of the data graphs, for each term of ``spaces`` not in ``defined``: the
+    first triple using it and the first typing something with it), in the store's terms' order."""
+    import pyoxigraph as ox
+
+    from .store import from_ox
+
+    subjects: set = set()
+    undefined: dict = {}  # term -> is it a term of ``spaces`` that is not defined
+    first: dict = {}  # (term, as_type) -> triple
+    rdf_type = ox.NamedNode(str(RDF.type))
+    for name in graphs:
+        for q in quads_of(name):
+            subjects.add(q.subject)
+            for t in (q.subject, q.predicate, q.object):
+                bad = undefined.get(t)
+                if bad is None:
+                    bad = undefined[t] = (isinstance(t, ox.NamedNode) and t.value.startswith(spaces)
+                                          and t.value not in defined)
+                if bad:
+                    first.setdefault((t, False), q)
+                    if q.predicate == rdf_type and t == q.object:
+                        first.setdefault((t, True), q)
+    hits = [(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in dict.fromkeys(first.values())]
+    return len(subjects), hits
+
+
+def context_graph(quads_of, graphs: list[str], violations: list[Violation], shapes: Graph, names: Graph) -> Graph:
+    """The few triples ``annotate`` reads: who holds each blank node of the report, its org:member,
+    the members of the classes the shapes name (and their labels)."""
+    from .store import from_ox, to_ox
+
+    g = Graph()
+    for prefix, ns in names.namespaces():
+        g.bind(prefix, ns, override=True)
+    if not violations:
+        return g
+    blanks = {to_ox(n) for v in violations for n in (v.focus_node, v.value_node) if isinstance(n, BNode)}
+    classes = {to_ox(c) for c in shapes.objects(None, SH["class"]) if isinstance(c, URIRef)}
+    rdf_type, label_preds = to_ox(RDF.type), {to_ox(p) for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel)}
+    members: set = set()
+    labels = []
+    for name in graphs:
+        for q in quads_of(name):
+            if q.object in blanks or q.subject in blanks or (q.predicate == rdf_type and q.object in classes):
+                g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+                if q.predicate == rdf_type:
+                    members.add(q.subject)
+            elif q.predicate in label_preds:
+                labels.append(q)
+    for q in labels:
+        if q.subject in members:
+            g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
     return g

@@ -9,7 +9,17 @@ import click
 
 from ..export import RDF_FORMATS
 from ..inference import REASONERS
-from .common import CommandError, Env, emit, handle_errors, lang_option, output_option, pass_env, to_terminal
+from .common import (
+    CommandError,
+    Env,
+    emit,
+    handle_errors,
+    lang_option,
+    output_option,
+    pass_env,
+    progress_bar,
+    to_terminal,
+)
 
 
 @click.command()
@@ -53,7 +63,9 @@ def export(env: Env, fmt, output, inferred, reasoner) -> None:
 @handle_errors
 def validate(env: Env, paths, shapes, fmt, lang) -> None:
     """Check ontology + data (+ PATHs) against the SHACL shapes; exit 1 on violations."""
-    report = env.kg(tuple(paths)).validate(shapes)
+    kg = env.kg(tuple(paths))
+    with progress_bar(env, "validating") as progress:
+        report = kg.validate(shapes, progress=progress)
     if fmt == "json":
         click.echo(json.dumps({"conforms": report.conforms, "violations": report.to_json()},
                               ensure_ascii=False, indent=2))
