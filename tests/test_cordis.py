@@ -1,5 +1,5 @@
-"""The CORDIS Horizon 2020 mapping of ``examples/cordis/``: on the shipped 29-row fixture, and on a
-1,000-row sample of the shared raw files when they are present."""
+"""The CORDIS Horizon 2020 mapping of ``examples/cordis/``: on the shipped 29-row fixture, and on the
+shipped 1,000-row sample of the real files (tests/fixtures/cordis-1000)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from kemitraan_graph.namespaces import KMT
 from .helpers import FIXTURES, ROOT
 
 FIXTURE = FIXTURES / "cordis"
-SHARED = ROOT.parent / "shared" / "external" / "cordis"
+#: the first 1,000 participation rows of the real file, and the organisation rows they need
+SAMPLE = FIXTURES / "cordis-1000"
 ID = "https://w3id.org/kemitraan/id/"
 KIND = {"HES": KMT.University, "REC": KMT.ResearchInstitute, "PRC": KMT.Company, "PUB": KMT.GovernmentBody,
         "OTH": KMT.NGO}
@@ -37,14 +38,6 @@ def cordis():
     spec.loader.exec_module(module)
     yield module
     sys.modules.pop("build_cordis", None)
-
-
-@pytest.fixture(scope="module")
-def shared_cordis() -> Path:
-    """The shared raw files (outside the repository): the test is skipped where they are missing."""
-    if not (SHARED / "eunets_h2020_participations.csv.gz").is_file():
-        pytest.skip("../shared/external/cordis is not present")
-    return SHARED
 
 
 def raw_rows(folder: Path, limit: int | None = None) -> list[dict[str, str]]:
@@ -116,10 +109,10 @@ def test_fixture_loads_queries_and_shows_what_shacl_misses(cordis, tmp_path):
 
 
 @pytest.mark.slow
-def test_shared_sample_of_1000_rows(cordis, shared_cordis, tmp_path):
+def test_sample_of_1000_rows(cordis, tmp_path):
     out = tmp_path / "sample.nt"
-    report = cordis.build(shared_cordis, out, limit=1000)
-    rows = raw_rows(shared_cordis, 1000)
+    report = cordis.build(SAMPLE, out, limit=1000)
+    rows = raw_rows(SAMPLE, 1000)
     kinds = expected_kinds(rows)
     assert report.participations == 1000 and report.projects == len(kinds) and not report.skipped
     g = Graph().parse(out, format="nt")
