@@ -31,6 +31,7 @@ from kemitraan_graph.render import layout as render_layout
 from kemitraan_graph.render import notebook
 from kemitraan_graph.render import page as render_page
 from kemitraan_graph.render.layout import layout
+from kemitraan_graph.render.template import json_for_script, script_hash
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "network"
 SMALL = FIX / "small.ttl"
@@ -404,7 +405,7 @@ def page_data(page: str) -> dict:
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_json_for_script_escapes_and_round_trips(text):
-    out = render_page.json_for_script({"t": text, "l": [text]})
+    out = json_for_script({"t": text, "l": [text]})
     assert not re.search("[<>&\u2028\u2029]", out)
     assert json.loads(out) == {"t": text, "l": [text]}
 
@@ -425,7 +426,7 @@ def test_page_is_self_contained(kg):
     scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
     assert len(scripts) == 2
     for text in scripts:
-        assert render_page._sha256(text) in csp
+        assert script_hash(text) in csp
     assert "sourceMappingURL" not in page
 
 

@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 from .charts import write_chart
-from .page import CSP, graph_payload, json_for_script, render_html, write_view
+from .page import graph_payload, render_html, write_view
 from .profile import render_profile, write_profile
+from .template import CSP, json_for_script
 
 __all__ = ["CSP", "graph_payload", "json_for_script", "render_html", "render_profile", "write_chart", "write_profile",
            "write_view"]

@@ -14,9 +14,7 @@ The basemap is world-atlas 2.0.2 ``countries-110m.json`` (Natural Earth, public 
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,8 +25,8 @@ from ..charts.table import ChartTable, query_table
 from ..charts.timeline import EVENTS, OTHER_KIND, Timeline, timeline
 from ..errors import ViewError
 from ..terms import check_lang
-from .page import CSP, FIXED_COLOURS, HERE, PALETTE, json_for_script
-from .page import _sha256 as script_hash
+from .page import FIXED_COLOURS, PALETTE
+from .template import HERE, fill_page, page_assets
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
@@ -300,24 +298,6 @@ def figure_bytes(vl_spec: dict[str, Any], fmt: str, dpi: float = 150) -> bytes:
     return vl_convert.vegalite_to_pdf(vl_spec, allowed_base_urls=[])
 
 
-@lru_cache(maxsize=1)
-def _assets() -> dict[str, str]:
-    vega = (HERE / "vendor" / "vega.min.js").read_text(encoding="utf-8")
-    interp = (HERE / "vendor" / "vega-interpreter.js").read_text(encoding="utf-8")
-    script = (HERE / "chart.js").read_text(encoding="utf-8")
-    for name, text in (("vega.min.js", vega), ("vega-interpreter.js", interp), ("chart.js", script)):
-        if re.search(r"</?script|<!--", text, re.IGNORECASE):
-            raise ViewError(f"{name} holds '<script', '</script' or '<!--' and cannot be inlined")
-    return {
-        "template": (HERE / "chart.html").read_text(encoding="utf-8"),
-        "css": (HERE / "chart.css").read_text(encoding="utf-8"),
-        "vega": vega,
-        "interpreter": interp,
-        "script": script,
-        "hashes": " ".join(script_hash(s) for s in (vega, interp, script)),
-    }
-
-
 def render_chart_page(view: str, specs: Mapping[str, dict[str, Any]], title: Mapping[str, str],
                       notes: Mapping[str, list[str]], lang: str = "en") -> str:
     """One self-contained page drawing a Vega-Lite spec per language (compiled to Vega here)."""
@@ -330,18 +310,8 @@ def render_chart_page(view: str, specs: Mapping[str, dict[str, Any]], title: Map
         "notes": {lg: list(notes.get(lg, [])) for lg in LANGS},
         "specs": {lg: to_vega(specs[lg]) for lg in LANGS},
     }
-    assets = _assets()
-    values = {
-        "lang": lang,
-        "title": html.escape(_pick(payload["title"], lang), quote=True),
-        "csp": html.escape(CSP.format(hashes=assets["hashes"]), quote=False).replace('"', "&quot;"),
-        "css": assets["css"].replace("</", "<\\/"),
-        "data": json_for_script(payload),
-        "vega": assets["vega"],
-        "interpreter": assets["interpreter"],
-        "script": assets["script"],
-    }
-    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], assets["template"])
+    scripts = (("vega", "vendor/vega.min.js"), ("interpreter", "vendor/vega-interpreter.js"), ("script", "chart.js"))
+    return fill_page(page_assets("chart", scripts), lang=lang, title=_pick(payload["title"], lang), payload=payload)
 
 
 # --- the three views: data -> page or figure ------------------------------------------------

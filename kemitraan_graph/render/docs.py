@@ -11,22 +11,18 @@ JSON, the DOM built with ``textContent``, a strict CSP allowing the one inline s
 
 from __future__ import annotations
 
-import html
 import re
 from collections import defaultdict
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from ..errors import ViewError
 from ..namespaces import KMT, PREFIXES
 from ..terms import both_labels, check_lang, local_name
 from ..terms import curie as _curie
-from .page import CSP, HERE, json_for_script
-from .page import _sha256 as script_hash
+from .template import fill_page, page_assets
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..reader import GraphReader
@@ -164,28 +160,10 @@ def _shapes_by_term(paths: list[Path], names: dict[str, str]) -> dict[str, set[s
     return out
 
 
-@lru_cache(maxsize=1)
-def _assets() -> dict[str, str]:
-    script = (HERE / "docs.js").read_text(encoding="utf-8")
-    if re.search(r"</?script|<!--", script, re.IGNORECASE):
-        raise ViewError("docs.js holds '<script', '</script' or '<!--' and cannot be inlined")
-    return {"template": (HERE / "docs.html").read_text(encoding="utf-8"),
-            "css": (HERE / "docs.css").read_text(encoding="utf-8"), "script": script,
-            "hashes": script_hash(script)}
-
-
 def render_docs(payload: dict) -> str:
-    assets = _assets()
     lang = payload["lang"]
-    values = {
-        "lang": lang,
-        "title": html.escape(payload["title"][0 if lang == "id" else 1], quote=True),
-        "csp": html.escape(CSP.format(hashes=assets["hashes"]), quote=False).replace('"', "&quot;"),
-        "css": assets["css"].replace("</", "<\\/"),
-        "data": json_for_script(payload),
-        "script": assets["script"],
-    }
-    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], assets["template"])
+    return fill_page(page_assets("docs", (("script", "docs.js"),)), lang=lang,
+                     title=payload["title"][0 if lang == "id" else 1], payload=payload)
 
 
 def write_docs(reader: GraphReader, out_dir: str | Path, *, shapes: list[Path], lang: str = "en",

@@ -8,18 +8,14 @@ file names only, and the Content-Security-Policy (``page.CSP``) allows the one i
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..errors import ViewError
 from ..terms import check_lang
-from .page import CSP, HERE, json_for_script
-from .page import _sha256 as script_hash
+from .template import fill_page, page_assets
 
 TITLE = {"id": "Graf pengetahuan kemitraan", "en": "Partnership knowledge graph"}
 #: a short paraphrase of the source text (konsep kemitraan): definition, characteristics, benefits, kinds
@@ -64,19 +60,6 @@ def _pair(d: Mapping[str, str]) -> list[str]:
     return [str(d.get("id") or d.get("en") or ""), str(d.get("en") or d.get("id") or "")]
 
 
-@lru_cache(maxsize=1)
-def _assets() -> dict[str, str]:
-    script = (HERE / "overview.js").read_text(encoding="utf-8")
-    if re.search(r"</?script|<!--", script, re.IGNORECASE):
-        raise ViewError("overview.js holds '<script', '</script' or '<!--' and cannot be inlined")
-    return {
-        "template": (HERE / "overview.html").read_text(encoding="utf-8"),
-        "css": (HERE / "overview.css").read_text(encoding="utf-8"),
-        "script": script,
-        "hashes": script_hash(script),
-    }
-
-
 def render_overview(links: Sequence[ViewLink], counts: Mapping[str, Any], lang: str = "en") -> str:
     """The overview page. ``counts``: ``cases``, ``actors``, ``triples`` (numbers) and ``kinds``:
     ``[{label: {id, en}, count}]``."""
@@ -94,16 +77,8 @@ def render_overview(links: Sequence[ViewLink], counts: Mapping[str, Any], lang: 
         "kinds": [{"l": _pair(k["label"]), "n": int(k["count"])} for k in counts.get("kinds", [])],
         "links": [{"file": x.file, "t": _pair(x.title), "a": _pair(x.about)} for x in links],
     }
-    assets = _assets()
-    values = {
-        "lang": lang,
-        "title": html.escape(TITLE[lang], quote=True),
-        "csp": html.escape(CSP.format(hashes=assets["hashes"]), quote=False).replace('"', "&quot;"),
-        "css": assets["css"].replace("</", "<\\/"),
-        "data": json_for_script(payload),
-        "script": assets["script"],
-    }
-    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], assets["template"])
+    return fill_page(page_assets("overview", (("script", "overview.js"),)), lang=lang, title=TITLE[lang],
+                     payload=payload)
 
 
 def write_overview(path: str | Path, links: Sequence[ViewLink], counts: Mapping[str, Any], lang: str = "en") -> Path:

@@ -15,13 +15,7 @@ The notebook helpers (``view_widget``, ``to_pyvis``) are in ``notebook``.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
-import json
-import re
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,13 +26,12 @@ from ..network import analytics
 from ..network.names import MEASURES
 from ..terms import check_lang, local_name
 from .layout import layout
+from .template import fill_page, page_assets
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Filters
     from ..reader import GraphReader
 
-HERE = Path(__file__).resolve().parent
-VENDOR_JS = HERE / "vendor" / "vis-network.min.js"
 
 #: graphs up to this size are "small": edge labels, physics toggle, every label drawn
 SMALL_LIMIT = 2000
@@ -453,42 +446,7 @@ def _details(d: Mapping[str, Any], key: Any) -> dict[str, Any]:
 
 # --- the page ----------------------------------------------------------------------------
 
-_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
-
-
-def json_for_script(data: Any) -> str:
-    """JSON safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&``, U+2028/9."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], text)
-
-
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-@lru_cache(maxsize=1)
-def _assets() -> dict[str, str]:
-    """Template, CSS, page script and vis-network (read once), with the scripts' CSP hashes."""
-    vendor = VENDOR_JS.read_text(encoding="utf-8")
-    vendor = re.sub(r"\n//# sourceMappingURL=\S*\s*$", "\n", vendor)
-    script = (HERE / "page.js").read_text(encoding="utf-8")
-    for name, text in (("vendor", vendor), ("page.js", script)):
-        if re.search(r"</?script|<!--", text, re.IGNORECASE):
-            raise ViewError(f"{name} holds '<script', '</script' or '<!--' and cannot be inlined")
-    return {
-        "template": (HERE / "page.html").read_text(encoding="utf-8"),
-        "css": (HERE / "page.css").read_text(encoding="utf-8"),
-        "vendor": vendor,
-        "script": script,
-        "hashes": f"{_sha256(vendor)} {_sha256(script)}",
-    }
-
-
-CSP = (
-    "default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
-    "connect-src 'none'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
-)
+_ASSETS = ("page", (("vendor", "vendor/vis-network.min.js"), ("script", "page.js")))
 
 
 def render_html(
@@ -502,17 +460,8 @@ def render_html(
 ) -> str:
     """One self-contained HTML page drawing ``graph`` (no request to any other host)."""
     payload = graph_payload(graph, lang=lang, size_by=size_by, title=title, positions=positions, seed=seed)
-    assets = _assets()
-    values = {
-        "lang": lang,
-        "title": html.escape(payload["title"][0 if lang == "id" else 1], quote=True),
-        "csp": html.escape(CSP.format(hashes=assets["hashes"]), quote=False).replace('"', "&quot;"),
-        "css": assets["css"].replace("</", "<\\/"),
-        "data": json_for_script(payload),
-        "vendor": assets["vendor"],
-        "script": assets["script"],
-    }
-    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], assets["template"])
+    return fill_page(page_assets(*_ASSETS), lang=lang, title=payload["title"][0 if lang == "id" else 1],
+                     payload=payload)
 
 
 def write_view(

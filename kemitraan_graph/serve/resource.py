@@ -233,7 +233,7 @@ class ResourcePages:
 
 def page(data: dict[str, Any]) -> str:
     """The HTML shell with the page data as escaped JSON (drawn as text by resource.js)."""
-    from ..render.page import json_for_script
+    from ..render.template import json_for_script
 
     return _SHELL.format(lang=data.get("lang", DEFAULT_LANG), data=json_for_script(data))
 
