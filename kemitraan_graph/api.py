@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from .project import Project, read_project
 from .querylib import LibraryQuery
 from .reader import GraphReader
 from .resources import shapes_path
-from .results import QueryResult
+from .results import TABLE_MAX_ROWS, QueryResult
 from .runner import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from .store import Backend, from_ox, open_backend
 
@@ -166,6 +166,12 @@ class KnowledgeGraph:
     def format(self, result: QueryResult, fmt: str = "table", lang: str = "en") -> str:
         """Text of ``result`` in ``fmt``; the table shows IRIs by their labels in ``lang`` (or as
         CURIEs when the result has its own label columns, see ``query(labels=True)``)."""
+        return "".join(self.format_chunks(result, fmt, lang))
+
+    def format_chunks(self, result: QueryResult, fmt: str = "table", lang: str = "en", *,
+                      deadline: float | None = None) -> Iterator[str]:
+        """:meth:`format` in pieces of a few thousand rows, to write a long answer as it is made; past
+        ``deadline`` (a ``time.monotonic()`` value) it raises :class:`QueryTimeout`."""
         labeller = None
         if fmt == "table":
             from .tables import labelled_columns
@@ -174,9 +180,10 @@ class KnowledgeGraph:
             if labelled_columns(result):
                 labeller = lambda v: curie(str(v))  # noqa: E731
             else:
-                texts = self.reader.label_texts(v for row in result.rows for v in row if isinstance(v, URIRef))
+                texts = self.reader.label_texts(v for row in result.rows[:TABLE_MAX_ROWS] for v in row
+                                                if isinstance(v, URIRef))
                 labeller = lambda v: display_label(texts.get(str(v)), lang, str(v))  # noqa: E731
-        return result.serialize(fmt, labeller=labeller)
+        return result.chunks(fmt, labeller=labeller, deadline=deadline)
 
     # --- graphs --------------------------------------------------------------------------
     def file_graphs(self) -> list[str]:

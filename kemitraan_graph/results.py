@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -115,24 +116,60 @@ class QueryResult:
         return pd.DataFrame([[_python(v) for v in row] for row in self.rows], columns=self.vars)
 
     # --- output ---------------------------------------------------------------------
-    def serialize(self, fmt: str, labeller: Labeller | None = None) -> str:
+    def serialize(self, fmt: str, labeller: Labeller | None = None, *, deadline: float | None = None) -> str:
         """Text of the result in ``fmt`` (see ALL_FORMATS); ``table`` uses ``labeller`` for IRIs."""
+        return "".join(self.chunks(fmt, labeller, deadline=deadline))
+
+    def chunks(self, fmt: str, labeller: Labeller | None = None, *, deadline: float | None = None) -> Iterator[str]:
+        """The text of :meth:`serialize` in pieces of at most ``CHUNK_ROWS`` rows, so that a long result can
+        be written as it is made. Past ``deadline`` (a ``time.monotonic()`` value) it raises
+        :class:`~kemitraan_graph.errors.QueryTimeout`: the time limit of a query covers writing its answer."""
         if self.kind == "ask":
-            if fmt == "sparql-json":
-                return json.dumps({"head": {}, "boolean": self.boolean}) + "\n"
-            if fmt == "sparql-xml":
-                return (_XML_HEAD + "<head/>\n  <boolean>" + ("true" if self.boolean else "false")
-                        + "</boolean>\n</sparql>\n")
-            if fmt == "json":
-                return json.dumps({"boolean": self.boolean}) + "\n"
-            return ("true" if self.boolean else "false") + "\n"
+            yield _ask_text(self.boolean, fmt)
+            return
         writer = _WRITERS.get(fmt)
         if writer is None or (self.kind == "graph" and fmt not in GRAPH_FORMATS) or (
             self.kind == "select" and fmt not in SELECT_FORMATS
         ):
             allowed = GRAPH_FORMATS if self.kind == "graph" else SELECT_FORMATS
             raise ValueError(f"format {fmt!r} does not fit a {self.kind} result; use one of {', '.join(allowed)}")
-        return writer(self, labeller)
+        check = _deadline_check(deadline)
+        check()
+        yield from writer(self, labeller, check)
+        check()
+
+
+def _ask_text(boolean: bool | None, fmt: str) -> str:
+    if fmt == "sparql-json":
+        return json.dumps({"head": {}, "boolean": boolean}) + "\n"
+    if fmt == "sparql-xml":
+        return _XML_HEAD + "<head/>\n  <boolean>" + ("true" if boolean else "false") + "</boolean>\n</sparql>\n"
+    if fmt == "json":
+        return json.dumps({"boolean": boolean}) + "\n"
+    return ("true" if boolean else "false") + "\n"
+
+
+#: rows written per piece of :meth:`QueryResult.chunks` (the deadline is checked between pieces)
+CHUNK_ROWS = 2000
+
+
+def _deadline_check(deadline: float | None) -> Callable[[], None]:
+    if deadline is None:
+        return lambda: None
+
+    def check() -> None:
+        if time.monotonic() > deadline:
+            from .errors import QueryTimeout
+
+            raise QueryTimeout("the time limit ran out while the answer was being written")
+
+    return check
+
+
+def _batches(rows: list[Any], check: Callable[[], None]) -> Iterator[list[Any]]:
+    for start in range(0, len(rows), CHUNK_ROWS):
+        check()
+        yield rows[start:start + CHUNK_ROWS]
 
 
 def _python(v: Node | None) -> Any:
@@ -162,7 +199,7 @@ def _json_term(v: Node) -> dict[str, str]:
     return out
 
 
-def _table(res: QueryResult, labeller: Labeller | None) -> str:
+def _table(res: QueryResult, labeller: Labeller | None, check: Callable[[], None]) -> Iterator[str]:
     from rich.console import Console
     from rich.table import Table
 
@@ -173,46 +210,74 @@ def _table(res: QueryResult, labeller: Labeller | None) -> str:
     for row in res.rows[:TABLE_MAX_ROWS]:
         table.add_row(*["" if v is None else for_terminal(show(v) if isinstance(v, URIRef) else str(v))
                         for v in row])
+    check()
     buf = io.StringIO()
     Console(file=buf, width=160, color_system=None, markup=False, emoji=False).print(table)
     count = f"{len(res.rows)} row" + ("" if len(res.rows) == 1 else "s")
     if len(res.rows) > TABLE_MAX_ROWS:  # a terminal table is for reading; files take every row
         count += f" (the first {TABLE_MAX_ROWS} shown; -f csv, tsv or json writes them all)"
-    return buf.getvalue() + count + "\n"
+    yield buf.getvalue() + count + "\n"
 
 
 #: rows a table shows (drawing 100k rows as a table took over a minute and helps nobody)
 TABLE_MAX_ROWS = 1000
 
 
-def _csv(res: QueryResult, _labeller: Labeller | None, delimiter: str = ",") -> str:
+def _csv(res: QueryResult, _labeller: Labeller | None, check: Callable[[], None]) -> Iterator[str]:
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n" if delimiter == "," else "\n")
-    if delimiter == ",":
-        w.writerow(res.vars)
-        w.writerows([[_plain(v) for v in row] for row in res.rows])
-    else:  # SPARQL 1.1 TSV: variables with '?', terms in N-Triples syntax
-        buf.write("\t".join("?" + v for v in res.vars) + "\n")
-        for row in res.rows:
-            buf.write("\t".join(_nt(v) for v in row) + "\n")
-    return buf.getvalue()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(res.vars)
+    for batch in _batches(res.rows, check):
+        w.writerows([[_plain(v) for v in row] for row in batch])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
 
 
-def _json(res: QueryResult, _labeller: Labeller | None) -> str:
-    rows = [{k: _plain(v) for k, v in zip(res.vars, row, strict=True) if v is not None} for row in res.rows]
-    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+def _tsv(res: QueryResult, _labeller: Labeller | None, check: Callable[[], None]) -> Iterator[str]:
+    yield "\t".join("?" + v for v in res.vars) + "\n"  # SPARQL 1.1 TSV: variables with '?', terms as N-Triples
+    for batch in _batches(res.rows, check):
+        yield "".join("\t".join(_nt(v) for v in row) + "\n" for row in batch)
 
 
-def _sparql_json(res: QueryResult, _labeller: Labeller | None) -> str:
-    bindings = [{k: _json_term(v) for k, v in zip(res.vars, row, strict=True) if v is not None}
-                for row in res.rows]
-    return json.dumps({"head": {"vars": res.vars}, "results": {"bindings": bindings}}, ensure_ascii=False) + "\n"
+def _json(res: QueryResult, _labeller: Labeller | None, check: Callable[[], None]) -> Iterator[str]:
+    yield "["
+    sep = "\n  "
+    for batch in _batches(res.rows, check):
+        parts = []
+        for row in batch:
+            obj = {k: _plain(v) for k, v in zip(res.vars, row, strict=True) if v is not None}
+            parts.append(sep + _indented(obj))
+            sep = ",\n  "
+        yield "".join(parts)
+    yield "\n]\n" if res.rows else "]\n"
+
+
+def _indented(obj: dict[str, str]) -> str:
+    """One row object as ``json.dumps(rows, indent=2)`` writes it inside the list."""
+    if not obj:
+        return "{}"
+    return json.dumps(obj, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+
+def _sparql_json(res: QueryResult, _labeller: Labeller | None, check: Callable[[], None]) -> Iterator[str]:
+    yield json.dumps({"head": {"vars": res.vars}}, ensure_ascii=False)[:-1] + ', "results": {"bindings": ['
+    sep = ""
+    for batch in _batches(res.rows, check):
+        parts = []
+        for row in batch:
+            parts.append(sep + json.dumps({k: _json_term(v) for k, v in zip(res.vars, row, strict=True)
+                                           if v is not None}, ensure_ascii=False))
+            sep = ", "
+        yield "".join(parts)
+    yield "]}}\n"
 
 
 _XML_HEAD = '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  '
 
 
-def _sparql_xml(res: QueryResult, _labeller: Labeller | None) -> str:
+def _sparql_xml(res: QueryResult, _labeller: Labeller | None, check: Callable[[], None]) -> Iterator[str]:
     dropped = 0
 
     def xml_text(value: object) -> str:  # characters XML 1.0 does not allow are dropped, with a warning
@@ -221,52 +286,72 @@ def _sparql_xml(res: QueryResult, _labeller: Labeller | None) -> str:
         dropped += changed
         return xml_escape(text)
 
-    out = [_XML_HEAD + "<head>"]
-    out += [f"<variable name={quoteattr(v)}/>" for v in res.vars]
-    out.append("</head>\n  <results>")
-    for row in res.rows:
-        out.append("\n    <result>")
-        for name, v in zip(res.vars, row, strict=True):
-            if v is None:
-                continue
-            if isinstance(v, URIRef):
-                inner = f"<uri>{xml_text(v)}</uri>"
-            elif isinstance(v, BNode):
-                inner = f"<bnode>{xml_text(v)}</bnode>"
-            else:
-                attr = (f" xml:lang={quoteattr(v.language)}" if v.language
-                        else f" datatype={quoteattr(str(v.datatype))}" if v.datatype else "")
-                inner = f"<literal{attr}>{xml_text(v)}</literal>"
-            out.append(f"<binding name={quoteattr(name)}>{inner}</binding>")
-        out.append("</result>")
-    out.append("\n  </results>\n</sparql>\n")
+    head = [_XML_HEAD + "<head>"]
+    head += [f"<variable name={quoteattr(v)}/>" for v in res.vars]
+    head.append("</head>\n  <results>")
+    yield "".join(head)
+    for batch in _batches(res.rows, check):
+        out = []
+        for row in batch:
+            out.append("\n    <result>")
+            for name, v in zip(res.vars, row, strict=True):
+                if v is None:
+                    continue
+                if isinstance(v, URIRef):
+                    inner = f"<uri>{xml_text(v)}</uri>"
+                elif isinstance(v, BNode):
+                    inner = f"<bnode>{xml_text(v)}</bnode>"
+                else:
+                    attr = (f" xml:lang={quoteattr(v.language)}" if v.language
+                            else f" datatype={quoteattr(str(v.datatype))}" if v.datatype else "")
+                    inner = f"<literal{attr}>{xml_text(v)}</literal>"
+                out.append(f"<binding name={quoteattr(name)}>{inner}</binding>")
+            out.append("</result>")
+        yield "".join(out)
+    yield "\n  </results>\n</sparql>\n"
     if dropped:
         res.notes.append(f"warning: {dropped} value(s) held characters XML 1.0 does not allow (such as U+0001); "
                          "they were dropped from the SPARQL-XML output")
-    return "".join(out)
 
 
-def _rdf(fmt: str) -> Callable[[QueryResult, Labeller | None], str]:
-    def write(res: QueryResult, _labeller: Labeller | None) -> str:
+def _ntriples(res: QueryResult, _labeller: Labeller | None, check: Callable[[], None]) -> Iterator[str]:
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    seen: set[tuple[Node | None, ...]] = set()  # a graph is a set: a triple is written once
+    for batch in _batches(res.rows, check):
+        out = []
+        for t in batch:
+            if t not in seen:
+                seen.add(t)
+                out.append(_nt_row(t))
+        yield "".join(out)
+
+
+def _rdf(fmt: str) -> Callable[[QueryResult, Labeller | None, Callable[[], None]], Iterator[str]]:
+    """Turtle, JSON-LD and RDF/XML group a graph by subject: written whole (the deadline is checked
+    before and after)."""
+
+    def write(res: QueryResult, _labeller: Labeller | None, check: Callable[[], None]) -> Iterator[str]:
         from .namespaces import PREFIXES
 
         g = res.graph()
         for p, ns in PREFIXES.items():
             g.bind(p, ns, override=True)
-        return g.serialize(format=fmt)
+        check()
+        yield g.serialize(format=fmt)
 
     return write
 
 
-_WRITERS: dict[str, Callable[[QueryResult, Labeller | None], str]] = {
+_WRITERS: dict[str, Callable[[QueryResult, Labeller | None, Callable[[], None]], Iterator[str]]] = {
     "table": _table,
     "csv": _csv,
-    "tsv": lambda r, lab: _csv(r, lab, "\t"),
+    "tsv": _tsv,
     "json": _json,
     "sparql-json": _sparql_json,
     "sparql-xml": _sparql_xml,
     "turtle": _rdf("turtle"),
-    "ntriples": _rdf("nt"),
+    "ntriples": _ntriples,
     "jsonld": _rdf("json-ld"),
     "rdfxml": _rdf("xml"),
 }

@@ -81,3 +81,91 @@ def test_any_literal_text_survives_sparql_json_and_xml(texts):
         got = [(lit.text or "") for lit in root.iter(ns + "literal")]
         assert [g.replace("\r\n", "\n").replace("\r", "\n") for g in got] == [
             t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
+
+
+# --- written in pieces, within the time limit -------------------------------------------------
+
+_term = st.one_of(
+    st.none(),
+    st.builds(lambda s: URIRef("https://example.org/" + s), st.text("abcxyz0123-_", min_size=1, max_size=8)),
+    st.builds(Literal, st.text(max_size=12)),
+    st.builds(lambda s: Literal(s, lang="id"), st.text(max_size=8)),
+    st.builds(lambda n: Literal(n, datatype=XSD.integer), st.integers(-10**6, 10**6)),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(_term, _term), max_size=12), st.integers(1, 4))
+def test_pieces_join_to_the_whole_answer_in_every_format(rows, chunk_rows):
+    """Written a few rows at a time, every format is the same text as written whole (read back)."""
+    import kemitraan_graph.results as results
+
+    res = QueryResult("select", ["a", "b"], rows)
+    old = results.CHUNK_ROWS
+    results.CHUNK_ROWS = chunk_rows
+    try:
+        pieces = {fmt: list(res.chunks(fmt)) for fmt in ("csv", "tsv", "json", "sparql-json", "sparql-xml")}
+    finally:
+        results.CHUNK_ROWS = old
+    whole = {fmt: "".join(p) for fmt, p in pieces.items()}
+    if len(rows) > chunk_rows:
+        assert len(pieces["csv"]) > 2  # really written in pieces
+    plain = [{k: str(v) for k, v in zip(res.vars, row, strict=True) if v is not None} for row in rows]
+    assert json.loads(whole["json"]) == plain
+    assert whole["json"] == json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
+    bindings = json.loads(whole["sparql-json"])["results"]["bindings"]
+    assert [{k: b["value"] for k, b in row.items()} for row in bindings] == plain
+    assert list(csv.reader(io.StringIO(whole["csv"], newline="")))[1:] == [
+        ["" if v is None else str(v) for v in row] for row in rows]
+    assert len(whole["tsv"].split("\n")) == len(rows) + 2 or any(
+        isinstance(v, Literal) and "\n" in str(v) for row in rows for v in row)
+
+
+def test_a_graph_answer_in_ntriples_is_a_set_written_in_pieces():
+    from rdflib import Graph
+
+    a, p = URIRef("https://example.org/a"), URIRef("https://example.org/p")
+    rows = [(a, p, Literal(i)) for i in range(5000)] * 2  # every triple twice
+    res = QueryResult("graph", ["subject", "predicate", "object"], rows)
+    pieces = list(res.chunks("ntriples"))
+    assert len(pieces) > 2
+    text = "".join(pieces)
+    assert len(text.splitlines()) == 5000
+    assert len(Graph().parse(data=text, format="nt")) == 5000
+
+
+def test_past_the_deadline_writing_stops_with_a_timeout():
+    import time
+
+    from kemitraan_graph.errors import QueryTimeout
+
+    res = QueryResult("select", ["v"], [(Literal(i),) for i in range(10)])
+    with pytest.raises(QueryTimeout, match="while the answer was being written"):
+        res.serialize("csv", deadline=time.monotonic() - 1)
+    assert res.serialize("csv", deadline=time.monotonic() + 60).count("\n") == 11
+
+
+def test_the_cli_time_limit_covers_writing_and_leaves_the_file_alone(runner, tmp_path, monkeypatch):
+    """The query answers in time, but writing the answer runs past --timeout: exit 2, the old file kept."""
+    import kemitraan_graph.results as results
+    from kemitraan_graph.cli import cli
+
+    target = tmp_path / "out.csv"
+    target.write_text("old answer\n")
+    real = results.time.monotonic
+    monkeypatch.setattr(results, "CHUNK_ROWS", 5)
+
+    class Clock:  # each time the writer looks at the clock, a minute has passed
+        calls = 0
+
+        @staticmethod
+        def monotonic() -> float:
+            Clock.calls += 1
+            return real() + 60 * Clock.calls
+
+    monkeypatch.setattr(results, "time", Clock)
+    out = runner.invoke(cli, ["query", "cases-in-sector", "-f", "csv", "-o", str(target), "--timeout", "30"])
+    assert out.exit_code == 2, out.output
+    assert "time limit ran out while the answer was being written" in out.output
+    assert target.read_text() == "old answer\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temp file left

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -190,18 +190,30 @@ def to_terminal(text: str, *, display: bool = False) -> str:
     return text
 
 
-def emit(text: str | bytes, output: Path | None, *, display: bool = False) -> None:
-    """Write ``text`` to ``output`` (atomically), or to standard output when it is None or ``-``."""
-    from ..atomic import write_bytes, write_text
+def emit(text: str | bytes | Iterable[str], output: Path | None, *, display: bool = False) -> None:
+    """Write ``text`` to ``output`` (atomically), or to standard output when it is None or ``-``.
+    ``text`` may be an iterable of pieces, written as they come: an error on the way leaves a file
+    target untouched."""
+    from ..atomic import atomic_write, write_bytes, write_text
 
-    if output is None or str(output) == "-":
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
-        click.echo(to_terminal(text, display=display), nl=False)
-    elif isinstance(text, bytes):
-        write_bytes(output, text)
+    to_stdout = output is None or str(output) == "-"
+    if isinstance(text, bytes):
+        if to_stdout:
+            click.echo(to_terminal(text.decode("utf-8"), display=display), nl=False)
+        else:
+            write_bytes(output, text)
+    elif isinstance(text, str):
+        if to_stdout:
+            click.echo(to_terminal(text, display=display), nl=False)
+        else:
+            write_text(output, text)
+    elif to_stdout:
+        for piece in text:
+            click.echo(to_terminal(piece, display=display), nl=False)
     else:
-        write_text(output, text)
+        with atomic_write(output) as f:
+            for piece in text:
+                f.write(piece)
 
 
 def parse_params(values: tuple[str, ...]) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import click
 
@@ -65,11 +66,12 @@ def query(env: Env, name, text, params, fmt, lang, limit, timeout, max_memory, a
     kg = env.kg()
     given = parse_params(params)
     lang = given.pop("lang", lang)  # -p lang=.. is the query's own lang parameter, as --lang
+    started = time.monotonic()  # the time limit covers evaluating the query and writing its answer
     result = kg.query(text or name, allow_network=allow_network, timeout=timeout or None, limit=limit,
                       max_memory_mb=max_memory or None, labels=labels, lang=lang, **given)
     shown = result.limited(limit)
-    text = kg.format(shown, fmt, lang)  # formatting may add a note (characters dropped from XML)
-    notes = list(shown.notes)
+    emit(kg.format_chunks(shown, fmt, lang, deadline=started + timeout if timeout else None), output)
+    notes = list(shown.notes)  # formatting may add a note (characters dropped from XML)
     takes_lang = name in kg.library and any(p.name == "lang" for p in kg.library[name].params)
     explicit = click.get_current_context().get_parameter_source("lang") == click.core.ParameterSource.COMMANDLINE
     if explicit and fmt != "table" and not labels and not takes_lang:
@@ -77,4 +79,3 @@ def query(env: Env, name, text, params, fmt, lang, limit, timeout, max_memory, a
     for note in notes:  # on stderr; --quiet keeps the warnings only
         if note.startswith("warning:") or not env.quiet:
             click.echo(note, err=True)
-    emit(text, output)
