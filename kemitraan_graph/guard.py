@@ -632,6 +632,167 @@ def _engine_diagnosis(text: str) -> Problem | None:
     return None
 
 
+# --- updates (the server's --allow-update) ----------------------------------------------------
+
+def check_update(text: str, *, allow_network: bool = False,
+                 local_graphs: Callable[[], set[str]] | set[str] | frozenset[str] = frozenset(),
+                 prefixes: dict[str, str] | None = None, source: str = "update") -> list[Any]:
+    """Parse a SPARQL Update and refuse what reaches the network; returns rdflib's algebra (one
+    operation per item) for ``runner.run_update`` to evaluate.
+
+    The same bounds as queries (size, nesting, operators) apply. Unless ``allow_network``: ``SERVICE``
+    (in the algebra, or a left-over word of the suspicious census), ``LOAD`` and ``USING`` a graph
+    that is not in the store are refused (:class:`QueryRefused`). Updates are evaluated by rdflib
+    on its own reading of the text (escapes processed over the whole text), so that reading is the
+    one checked. A malformed update is a :class:`QueryError` at its line and column.
+    """
+    def fail(kind: type[QueryError], message: str, offset: int | None, needs: str | None = None) -> None:
+        line, col = position(text, offset) if offset is not None else (None, None)
+        if needs:
+            raise QueryRefused(message, line, col, source, needs=needs)
+        raise kind(message, line, col, source)
+
+    if len(text) > MAX_QUERY_CHARS:
+        fail(QueryError, f"the update is longer than {MAX_QUERY_CHARS:,} characters ({len(text):,})", None)
+    try:
+        reading = _rdflib_reading(text)
+        _check_bounds(reading)
+    except _Refusal as refusal:
+        fail(refusal.kind, refusal.message.replace("the query", "the update"), refusal.offset)
+    if reading.lex_error:
+        fail(QueryError, reading.lex_error[1], reading.raw_from_census(reading.lex_error[0]))
+    census = _census(reading)
+
+    def parse() -> list[Any]:
+        from rdflib.plugins.sparql import parser as sparql_parser
+        from rdflib.plugins.sparql.algebra import translateUpdate
+
+        tree = sparql_parser.UpdateUnit.parse_string(reading.parse_text, parse_all=True)[0]
+        return list(translateUpdate(tree, initNs=prefixes or PREFIXES).algebra)
+
+    from pyparsing import ParseBaseException
+
+    try:
+        ops = _in_deep_thread(parse)
+    except ParseBaseException as exc:
+        first = _first_statement_word(reading.census_text, reading.census_tokens)
+        if first and first[0] in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK"):
+            fail(QueryError, f"{first[0]} is a query, not an update: send it as 'query'",
+                 reading.raw_from_census(first[1]))
+        if not census.service and not census.load:  # Oxigraph's position is usually the more precise one
+            _engine_update_diagnosis(text, prefixes or PREFIXES, source)
+        message = re.sub(r"\s*\(at char \d+\), \(line:\d+, col:\d+\)\s*$", "", str(exc))
+        fail(QueryError, message, reading.raw_from_parse(min(exc.loc, len(reading.parse_text))))
+    except RecursionError:
+        fail(QueryError, "the update is nested too deeply to check", None)
+    except Exception as exc:  # noqa: BLE001 - rdflib's translation rejects a few valid-looking texts
+        fail(QueryError, f"the update cannot be read: {exc}", None)
+    if allow_network:
+        return ops
+    raw = reading.raw_from_census
+    if any(n.name == "ServiceGraphPattern" for n in _walk(ops)) or census.service:
+        fail(QueryRefused, f"SERVICE reaches the network; {NETWORK_ADVICE}",
+             raw(census.service[0]) if census.service else None, "network")
+    if any(op.name == "Load" for op in ops) or census.load:
+        fail(QueryRefused, f"LOAD fetches a document from the network; {NETWORK_ADVICE}",
+             raw(census.load[0]) if census.load else None, "network")
+    using = [str(_get(c, "default") if _get(c, "default") is not None else _get(c, "named"))
+             for op in ops if op.name == "Modify" for c in (_get(op, "using") or [])]
+    if using:
+        local = local_graphs() if callable(local_graphs) else local_graphs
+        for iri in using:
+            if iri not in local:
+                fail(QueryRefused, f"USING <{iri}> is not a graph in the store (it could be fetched from the "
+                                   f"network); {NETWORK_ADVICE}", None, "network")
+    return ops
+
+
+def _engine_update_diagnosis(text: str, prefixes: dict[str, str], source: str) -> None:
+    """Raise Oxigraph's syntax error for an update rdflib could not parse (parsed on an empty
+    in-memory store, once the census found no SERVICE or LOAD in it); nothing if Oxigraph reads it."""
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().update(text, prefixes=prefixes)
+    except SyntaxError as exc:
+        line, col = syntax_position(exc)
+        if line is not None:
+            raise QueryError(describe_syntax_error(str(exc), text, line, col, prefixes), line, col,
+                             source) from None
+    except Exception:  # noqa: BLE001 - anything else: keep rdflib's diagnosis
+        return
+
+
+# --- the protocol's default-graph-uri / named-graph-uri ------------------------------------
+
+_QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+_DESCRIBE_END = frozenset({"ORDER", "GROUP", "HAVING", "LIMIT", "OFFSET", "VALUES"})
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]*")
+
+
+def with_dataset(text: str, default_graphs: list[str], named_graphs: list[str]) -> str:
+    """``text`` with its dataset clauses (``FROM`` / ``FROM NAMED``) replaced by the given graphs,
+    as the SPARQL 1.1 Protocol's ``default-graph-uri`` / ``named-graph-uri`` do (section 2.1.4: the
+    protocol's dataset wins over the query's). What runs is then checked like any query (a graph
+    not in the store is refused unless network access is allowed). A text that is not a query is
+    returned as it is, for the guard to refuse or report.
+    """
+    for iri in [*default_graphs, *named_graphs]:
+        if not _ABSOLUTE_IRI.fullmatch(iri):
+            raise QueryError(f"not an absolute IRI: {iri!r}", source="default-graph-uri / named-graph-uri")
+    tokens, error = lex(text)
+    if error:
+        return text
+    sig = [t for t in tokens if t[0] not in ("ws", "comment")]
+
+    def word(k: int) -> str:
+        return text[sig[k][1]:sig[k][2]].upper() if k < len(sig) and sig[k][0] == "word" else ""
+
+    def op(k: int) -> str:
+        return text[sig[k][1]:sig[k][2]] if k < len(sig) and sig[k][0] == "op" else ""
+
+    k = 0
+    while word(k) in ("BASE", "PREFIX"):
+        k += 2 if word(k) == "BASE" else 3
+    form = word(k)
+    if form not in _QUERY_FORMS:
+        return text
+    k += 1
+    if form == "CONSTRUCT" and op(k) == "{":  # skip the template
+        depth = 0
+        while k < len(sig):
+            depth += {"{": 1, "}": -1}.get(op(k), 0)
+            k += 1
+            if depth == 0:
+                break
+    clauses: list[tuple[int, int]] = []  # raw spans of FROM [NAMED] <g>
+    insert_at = len(text)
+    depth = 0
+    while k < len(sig):
+        tok, w = op(k), word(k)
+        if depth == 0 and (tok == "{" or w == "WHERE" or (form == "DESCRIBE" and w in _DESCRIBE_END)):
+            insert_at = sig[k][1]
+            break
+        if tok and tok in _OPEN:
+            depth += 1
+        elif tok and tok in _CLOSE:
+            depth -= 1
+        elif depth == 0 and w == "FROM":
+            end = k + 2 if word(k + 1) == "NAMED" else k + 1
+            if end >= len(sig) or sig[end][0] not in ("iri", "pname"):
+                return text  # malformed: the guard reports it
+            clauses.append((sig[k][1], sig[end][2]))
+            k = end
+        k += 1
+    if clauses:
+        insert_at = clauses[0][0]
+    dataset = " ".join([f"FROM <{g}>" for g in default_graphs] + [f"FROM NAMED <{g}>" for g in named_graphs])
+    out = text
+    for start, end in reversed(clauses):
+        out = out[:start] + out[end:]
+    return out[:insert_at] + " " + dataset + " " + out[insert_at:]
+
+
 # --- no_network(): the rdflib engine under an audit hook ------------------------------------
 
 _net = threading.local()
@@ -720,4 +881,4 @@ def _refuse_attempt(source: str | None) -> None:
 
 
 __all__ = ["BLOCKED_EVENTS", "MAX_QUERY_CHARS", "MAX_QUERY_NESTING", "MAX_QUERY_OPERATORS", "Analysis",
-           "analyse", "check_query", "lex", "no_network", "position"]
+           "analyse", "check_query", "check_update", "lex", "no_network", "position", "with_dataset"]

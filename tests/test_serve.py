@@ -24,9 +24,13 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, Unauthorized
 
+from kemitraan_graph.errors import QueryError
+from kemitraan_graph.guard import with_dataset
+from kemitraan_graph.loading import graph_iri
 from kemitraan_graph.querylib import discover
+from kemitraan_graph.runner import UPDATES_GRAPH
 from kemitraan_graph.serve import is_loopback
 from kemitraan_graph.serve.negotiation import choose_format
 
@@ -261,10 +265,10 @@ def test_headers_csp_and_no_cors(server):
         assert "Access-Control-Allow-Origin" not in headers, url
     status, headers, body = http(server + "/")
     assert status == 200 and headers["Content-Type"].startswith("text/html") and "<textarea" in body
-    # graphs named by the protocol are refused plainly for now
+    # a graph named by the protocol that is not in the store: refused like FROM
     status, _h, body = http(server + "/sparql?" + urllib.parse.urlencode(
         {"query": "ASK {}", "default-graph-uri": "https://example.org/g"}))
-    assert status == 400 and "not supported" in body
+    assert status == 403 and "https://example.org/g" in body
     assert get(server, CASES, "image/png")[0] == 406
 
 
@@ -335,3 +339,205 @@ def test_cli_warns_off_loopback_and_passes_options(runner, monkeypatch):
     result = runner.invoke(cli, args)
     assert result.exit_code == 0 and "warning" not in result.stderr
     assert calls[-1]["host"] == "127.0.0.1"
+
+
+# --- default-graph-uri / named-graph-uri ------------------------------------------------------
+
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def test_with_dataset_replaces_the_dataset_clauses():
+    g = "file:///d/a%20b.ttl"
+    assert with_dataset("SELECT * FROM <a:x> FROM NAMED <a:y> WHERE { ?s ?p ?o }", [g], []) \
+        .split() == ["SELECT", "*", "FROM", f"<{g}>", "WHERE", "{", "?s", "?p", "?o", "}"]
+    assert " ".join(with_dataset("PREFIX e: <https://e/> CONSTRUCT { ?s ?p ?o } FROM e:g WHERE { ?s ?p ?o }",
+                                 [], [g]).split()) == \
+        f"PREFIX e: <https://e/> CONSTRUCT {{ ?s ?p ?o }} FROM NAMED <{g}> WHERE {{ ?s ?p ?o }}"
+    assert " ".join(with_dataset("ASK { FILTER EXISTS { ?a ?b ?c } }", [g], [g]).split()) == \
+        f"ASK FROM <{g}> FROM NAMED <{g}> {{ FILTER EXISTS {{ ?a ?b ?c }} }}"
+    assert with_dataset("DESCRIBE <a:b>", [g], []).split() == ["DESCRIBE", "<a:b>", "FROM", f"<{g}>"]
+    assert with_dataset("INSERT DATA {}", [g], []) == "INSERT DATA {}"  # not a query: left to the guard
+    with pytest.raises(QueryError):
+        with_dataset("ASK {}", ["not an iri"], [])
+
+
+def _count(doc: dict) -> int:
+    return int(doc["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.slow
+def test_default_graph_uri_restricts_like_from(server, run_cli):
+    g = graph_iri(SMALL)
+    sw = client(server, COUNT_ALL)
+    sw.addDefaultGraph(g)
+    restricted = _count(sw.query().convert())
+    cli = run_cli("--no-bundled", "--data", str(SMALL), "query", "--text",
+                  f"SELECT (COUNT(*) AS ?n) FROM <{g}> WHERE {{ ?s ?p ?o }}", "-f", "sparql-json")
+    assert cli.returncode == 0, cli.stderr
+    assert restricted == _count(json.loads(cli.stdout))
+    everything = _count(client(server, COUNT_ALL).query().convert())
+    assert 0 < restricted < everything  # one file's graph, not the union with the ontology
+    # the protocol's dataset wins over the query's own FROM (SPARQL 1.1 Protocol 2.1.4)
+    ontology = next(iri for iri in _graphs(server) if iri != g and iri.startswith("file:"))
+    sw = client(server, f"SELECT (COUNT(*) AS ?n) FROM <{ontology}> WHERE {{ ?s ?p ?o }}", method=POST)
+    sw.addDefaultGraph(g)
+    assert _count(sw.query().convert()) == restricted
+    # and the answer rows equal the CLI's, in a query with reasoning over that file alone
+    query = "SELECT ?c WHERE { ?c a kmt:TripleHelixPartnership }"
+    sw = client(server, query)
+    sw.addDefaultGraph(g)
+    cli = run_cli("--no-bundled", "--data", str(SMALL), "query", "--text",
+                  query.replace("WHERE", f"FROM <{g}> WHERE"), "-f", "sparql-json")
+    assert answer_set(sw.query().convert()) == answer_set(json.loads(cli.stdout)) != set()
+
+
+def _graphs(base: str) -> set[str]:
+    doc = client(base, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").query().convert()
+    return {b["g"]["value"] for b in doc["results"]["bindings"]}
+
+
+@pytest.mark.slow
+def test_named_graph_uri_with_graph_pattern(server):
+    g = graph_iri(SMALL)
+    assert g in _graphs(server) and len(_graphs(server)) > 1
+    sw = client(server, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    sw.addNamedGraph(g)
+    doc = sw.query().convert()
+    assert {b["g"]["value"] for b in doc["results"]["bindings"]} == {g}
+    # named graphs only: the default graph of that dataset is empty
+    status, _h, body = http(server + "/sparql?" + urllib.parse.urlencode(
+        [("query", "ASK { ?s ?p ?o }"), ("named-graph-uri", g)]), headers={"Accept": "application/sparql-results+json"})
+    assert status == 200 and json.loads(body)["boolean"] is False
+    # a graph that is not in the store is refused, by GET and by POST form
+    for method in ("GET", POST):
+        sw = client(server, "ASK { GRAPH ?g { ?s ?p ?o } }", method=method)
+        sw.addNamedGraph("https://example.org/not-here")
+        assert sent(sw) == 403
+    status, _h, body = http(server + "/sparql?" + urllib.parse.urlencode(
+        [("query", "ASK {}"), ("default-graph-uri", "not an iri")]))
+    assert status == 400 and "absolute IRI" in body
+
+
+# --- SPARQL Update ----------------------------------------------------------------------------
+
+TOKEN = "s3cret-token-for-tests"
+NEW_CASE = "https://w3id.org/kemitraan/id/case/test-new"
+INSERT_CASE = (f'INSERT DATA {{ <{NEW_CASE}> a kmt:TripleHelixPartnership ; rdfs:label "Kasus baru"@id }}')
+COUNT_CASES = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a kmt:Partnership }"
+ROAD_LABEL = f'<{ROAD}> rdfs:label "Test road"@en'
+
+
+def updater(base: str, update: str, token: str | None = None, direct: bool = False) -> SPARQLWrapper:
+    sw = SPARQLWrapper(base + "/sparql")
+    sw.setMethod(POST)
+    if direct:
+        sw.setRequestMethod(POSTDIRECTLY)
+    sw.setQuery(update)
+    if token is not None:
+        sw.addCustomHttpHeader("Authorization", f"Bearer {token}")
+    return sw
+
+
+def sent(sw: SPARQLWrapper) -> int:
+    """The status of a SPARQLWrapper request whose answer is not needed (the connection closed)."""
+    try:
+        response = sw.query().response
+    except urllib.error.HTTPError as err:
+        err.close()
+        return err.code
+    response.read()
+    response.close()
+    return response.status
+
+
+def post_update(base: str, update: str, headers: dict[str, str] | None = None):
+    return http(base + "/sparql", update.encode(), {"Content-Type": "application/sparql-update", **(headers or {})})
+
+
+@pytest.mark.slow
+def test_updates_with_a_token_keep_sets_and_reasoning():
+    with running_server("--allow-update", "--update-token", TOKEN) as base:
+        before = _count(client(base, COUNT_CASES).query().convert())
+        assert before == 2
+        # no token: 401 with a Bearer challenge; a wrong one: 403; nothing changed
+        with pytest.raises(Unauthorized):
+            updater(base, INSERT_CASE).query()
+        status, headers, _b = post_update(base, INSERT_CASE)
+        assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
+        status, _h, _b = post_update(base, INSERT_CASE, {"Authorization": "Basic " + TOKEN})
+        assert status == 401
+        assert sent(updater(base, INSERT_CASE, token="wrong")) == 403
+        assert _count(client(base, COUNT_CASES).query().convert()) == before
+        # with the token: applied; the new case is found as a kmt:Partnership (subclass reasoning)
+        assert sent(updater(base, INSERT_CASE, token=TOKEN)) == 200
+        assert _count(client(base, COUNT_CASES).query().convert()) == before + 1
+        doc = client(base, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{NEW_CASE}> a kmt:TripleHelixPartnership }} }}") \
+            .query().convert()
+        assert {b["g"]["value"] for b in doc["results"]["bindings"]} == {UPDATES_GRAPH}
+        # a second, identical insert changes nothing: the union stays a set
+        assert sent(updater(base, INSERT_CASE, token=TOKEN, direct=True)) == 200
+        assert _count(client(base, COUNT_CASES).query().convert()) == before + 1
+        doc = client(base, f"SELECT ?l WHERE {{ <{NEW_CASE}> rdfs:label ?l }}").query().convert()
+        assert len(doc["results"]["bindings"]) == 1
+        # DELETE DATA of an asserted triple removes it from the union and from its file's graph
+        assert client(base, f"ASK {{ {ROAD_LABEL} }}").query().convert()["boolean"] is True
+        status, _h, body = post_update(base, f"DELETE DATA {{ {ROAD_LABEL} }}", {"Authorization": f"Bearer {TOKEN}"})
+        assert status == 200, body
+        assert client(base, f"ASK {{ {ROAD_LABEL} }}").query().convert()["boolean"] is False
+        assert client(base, f"ASK {{ GRAPH ?g {{ {ROAD_LABEL} }} }}").query().convert()["boolean"] is False
+        # DELETE/INSERT WHERE: the derived types follow (re-typed case still counted, the old type gone)
+        status, _h, body = post_update(
+            base, f"DELETE {{ ?c a kmt:TripleHelixPartnership }} "
+                  f"INSERT {{ ?c a kmt:GovernmentPrivateCommunityPartnership }} "
+                  f"WHERE {{ ?c a kmt:TripleHelixPartnership FILTER(?c = <{NEW_CASE}>) }}",
+            {"Authorization": f"Bearer {TOKEN}"})
+        assert status == 200, body
+        retyped = client(base, f"ASK {{ <{NEW_CASE}> a kmt:TripleHelixPartnership }}").query().convert()
+        assert retyped["boolean"] is False
+        assert _count(client(base, COUNT_CASES).query().convert()) == before + 1
+        # the guard still applies to updates: SERVICE / LOAD 403, malformed 400 with its position,
+        # the engine's own graphs are not writable
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        status, _h, body = post_update(
+            base, "INSERT { ?s ?p ?o } WHERE { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", auth)
+        assert status == 403 and "SERVICE" in body
+        assert post_update(base, "LOAD <https://example.org/data.ttl>", auth)[0] == 403
+        status, _h, body = post_update(base, "INSERT DATA { <https://e/s> <https://e/p> }", auth)
+        assert status == 400 and "1:" in body
+        status, _h, body = post_update(
+            base, "INSERT DATA { GRAPH <https://w3id.org/kemitraan/graph/derived> { <https://e/s> <https://e/p> 1 } }",
+            auth)
+        assert status == 403
+        assert get(base, INSERT_CASE)[0] == 403  # an update sent as a query is still refused
+        assert _count(client(base, COUNT_CASES).query().convert()) == before + 1
+
+
+@pytest.mark.slow
+def test_update_token_from_the_environment(monkeypatch):
+    monkeypatch.setenv("KEMITRAAN_UPDATE_TOKEN", TOKEN)
+    with running_server("--allow-update") as base:
+        assert post_update(base, INSERT_CASE)[0] == 401
+        assert post_update(base, INSERT_CASE, {"Authorization": f"Bearer {TOKEN}"})[0] == 200
+        assert _count(client(base, COUNT_CASES).query().convert()) == 3
+
+
+def test_cli_update_options(runner, monkeypatch):
+    """Off loopback an update token is required (refused before anything loads); it reaches the app."""
+    from kemitraan_graph.cli import cli
+    from kemitraan_graph.cli import serve as serve_cli
+
+    calls = []
+    monkeypatch.setattr(serve_cli, "run_server", lambda kg, **kw: calls.append(kw))
+    monkeypatch.delenv("KEMITRAAN_UPDATE_TOKEN", raising=False)
+    args = ["--no-bundled", "--data", str(SMALL), "serve", "--port", "9"]
+    result = runner.invoke(cli, [*args, "--host", "0.0.0.0", "--allow-update"])
+    assert result.exit_code == 2 and not calls
+    assert "--update-token" in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    result = runner.invoke(cli, [*args, "--host", "0.0.0.0", "--allow-update", "--update-token", TOKEN])
+    assert result.exit_code == 0, result.output
+    assert calls[-1]["allow_update"] is True and calls[-1]["update_token"] == TOKEN
+    result = runner.invoke(cli, [*args, "--allow-update"])  # loopback: a token is optional
+    assert result.exit_code == 0 and calls[-1]["update_token"] is None
+    result = runner.invoke(cli, ["--read-only", *args, "--allow-update"])
+    assert result.exit_code == 2 and "--read-only" in result.output

@@ -3,11 +3,18 @@
 Every query a client sends goes through ``runner.run_query`` (the guard, parameter binding and the
 time limit), evaluated in a worker thread so that one slow query does not hold up the others.
 Errors map to status codes: malformed 400 (with the position), refused 403, timed out 503.
+
+With ``allow_update``, SPARQL Update (POST ``application/sparql-update`` or form ``update=``) goes
+through ``runner.run_update``, one at a time, behind a Bearer token when one is set; while an update
+is applied no query forks a worker from a half-written store (a read/write lock around both).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hmac
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -22,10 +29,12 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import KemitraanError, ParameterError, QueryError, QueryRefused, QueryTimeout
+from ..guard import with_dataset
 from ..querylib import LibraryQuery, parse_query_text
 from ..reader import GraphReader
 from ..resources import asset
 from ..results import QueryResult
+from ..runner import run_update
 from .negotiation import FORMAT_MEDIA, choose_format, offered
 from .resource import ResourcePages
 from .ui import UiRoutes
@@ -110,14 +119,75 @@ def library_listing(library: Mapping[str, LibraryQuery]) -> list[dict[str, Any]]
     } for q in library.values()]
 
 
+class ReadWriteLock:
+    """Many readers or one writer; a waiting writer holds back new readers."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._waiting = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing or self._waiting:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+class _ReadLockedPool:
+    """A ``WorkerPool`` whose queries hold the read side of the lock (no fork while an update writes)."""
+
+    def __init__(self, pool: Any, lock: ReadWriteLock) -> None:
+        self._pool, self._lock = pool, lock
+
+    def run(self, *args: Any, **kwargs: Any) -> QueryResult:
+        with self._lock.reading():
+            return self._pool.run(*args, **kwargs)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+UPDATE_DISABLED = "SPARQL Update is not allowed on this server"
+_GRAPH_PARAMS = ("default-graph-uri", "named-graph-uri")
+_USING_PARAMS = ("using-graph-uri", "using-named-graph-uri")
+
+
 class Endpoint:
     """The request handlers over one ``GraphReader`` and the server's limits."""
 
-    def __init__(self, reader: GraphReader, *, allow_network: bool, timeout: float | None, max_rows: int):
+    def __init__(self, reader: GraphReader, *, allow_network: bool, timeout: float | None, max_rows: int,
+                 allow_update: bool = False, update_token: str | None = None, lock: ReadWriteLock | None = None):
         self.reader = reader
         self.allow_network = allow_network
         self.timeout = timeout or None
         self.max_rows = max_rows
+        self.allow_update = allow_update
+        self.update_token = update_token or None
+        self.lock = lock or ReadWriteLock()
         self._static: dict[str, bytes] = {}
 
     # --- responses -----------------------------------------------------------------------
@@ -158,15 +228,19 @@ class Endpoint:
             elif media == "application/sparql-query":
                 text = decoded
             elif media == "application/sparql-update":
-                return _error(403, "SPARQL Update is not allowed on this server")
+                return await self.update(request, decoded, params)
             else:
                 return _error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
         names = [k for k, _ in params]
         if "update" in names:
-            return _error(403, "SPARQL Update is not allowed on this server")
-        if "default-graph-uri" in names or "named-graph-uri" in names:
-            return _error(400, "default-graph-uri and named-graph-uri are not supported yet; "
-                               "name graphs with FROM / FROM NAMED in the query")
+            if not self.allow_update:
+                return _error(403, UPDATE_DISABLED)
+            if request.method != "POST":
+                return _error(405, "send an update with POST")
+            updates = [v for k, v in params if k == "update"]
+            if len(updates) != 1 or "query" in names or text is not None:
+                return _error(400, "give exactly one 'update' parameter, and no query")
+            return await self.update(request, updates[0], [(k, v) for k, v in params if k != "update"])
         if text is None:
             queries = [v for k, v in params if k == "query"]
             if len(queries) != 1:
@@ -174,13 +248,59 @@ class Endpoint:
             text = queries[0]
         if not text.strip():
             return _error(400, "the query is empty")
+        defaults = [v for k, v in params if k == "default-graph-uri"]
+        named = [v for k, v in params if k == "named-graph-uri"]
 
         def evaluate() -> QueryResult:
-            query = parse_query_text(text, "query")
+            # the protocol's dataset replaces the query's FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4)
+            query = parse_query_text(with_dataset(text, defaults, named) if defaults or named else text, "query")
             return self.reader.query(query, allow_network=self.allow_network, timeout=self.timeout,
                                      limit=self.max_rows + 1 if self.max_rows else None)
 
         return await self.run(evaluate, request.headers.get("accept"))
+
+    # --- updates ---------------------------------------------------------------------------
+    def _authorize(self, request: Request) -> Response | None:
+        """None when the request may update; else the 401 / 403 to send."""
+        if self.update_token is None:
+            return None
+        scheme, _, credentials = request.headers.get("authorization", "").strip().partition(" ")
+        credentials = credentials.strip()
+        if scheme.lower() != "bearer" or not credentials:
+            return PlainTextResponse("an update needs 'Authorization: Bearer <token>'\n", status_code=401,
+                                     headers={"WWW-Authenticate": 'Bearer realm="kemitraan"'})
+        if not hmac.compare_digest(credentials.encode("utf-8"), self.update_token.encode("utf-8")):
+            return PlainTextResponse("wrong update token\n", status_code=403,
+                                     headers={"WWW-Authenticate": 'Bearer realm="kemitraan", error="invalid_token"'})
+        return None
+
+    async def update(self, request: Request, text: str, params: list[tuple[str, str]]) -> Response:
+        """One SPARQL Update request (already read): refused, unauthorised, or applied."""
+        if not self.allow_update:
+            return _error(403, UPDATE_DISABLED)
+        denied = self._authorize(request)
+        if denied is not None:
+            return denied
+        names = {k for k, _ in params}
+        if names & set(_GRAPH_PARAMS):
+            return _error(400, "default-graph-uri / named-graph-uri are for queries; an update takes "
+                               "using-graph-uri / using-named-graph-uri")
+        if not text.strip():
+            return _error(400, "the update is empty")
+        using = [v for k, v in params if k == "using-graph-uri"]
+        using_named = [v for k, v in params if k == "using-named-graph-uri"]
+
+        def apply() -> str:
+            with self.lock.writing():
+                report = run_update(self.reader.backend, text, allow_network=self.allow_network,
+                                    timeout=self.timeout, using=using, using_named=using_named)
+            return report.summary()
+
+        try:
+            summary = await run_in_threadpool(apply)
+        except Exception as exc:  # every error becomes a response (with the security headers)
+            return error_response(exc)
+        return PlainTextResponse(summary + "\n", headers={"Cache-Control": "no-store"})
 
     # --- /queries ---------------------------------------------------------------------------
     async def queries(self, request: Request) -> Response:
@@ -223,18 +343,18 @@ async def _read_body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
-def create_app(kg_or_reader: Any, *, allow_update: bool = False, allow_network: bool = False,
-               timeout: float | None = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
+def create_app(kg_or_reader: Any, *, allow_update: bool = False, update_token: str | None = None,
+               allow_network: bool = False, timeout: float | None = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
                cors: str | list[str] | None = None, workers: int = 2, base: str = "/") -> Starlette:
     """A Starlette app serving one graph (a ``KnowledgeGraph`` or a ``GraphReader``).
 
     ``timeout`` (seconds, 0/None: none) and ``max_rows`` bound each query; ``allow_network`` lets
     SERVICE and FROM of graphs not in the store through; ``cors`` names the origin(s) allowed to
-    read answers from a browser (none by default). Updates are not served yet: ``allow_update``
-    must stay False.
+    read answers from a browser (none by default). ``allow_update`` serves SPARQL Update
+    (``runner.run_update``); with ``update_token`` an update needs ``Authorization: Bearer`` it.
+    Whether the host needs a token is the caller's decision (``kemitraan serve`` requires one off
+    loopback).
     """
-    if allow_update:
-        raise ValueError("SPARQL Update is not supported by the server yet")
     if max_rows < 0:
         raise ValueError("max_rows must be 0 or more")
     reader = getattr(kg_or_reader, "reader", kg_or_reader)
@@ -242,7 +362,16 @@ def create_app(kg_or_reader: Any, *, allow_update: bool = False, allow_network: 
         raise TypeError(f"expected a KnowledgeGraph or a GraphReader, got {type(kg_or_reader).__name__}")
     # its own worker processes: a slow query never blocks a quick one, and a timed-out one is stopped
     reader = GraphReader(reader.backend, reader.library, workers=workers)
-    ep = Endpoint(reader, allow_network=allow_network, timeout=timeout, max_rows=max_rows)
+    lock = ReadWriteLock()
+    if allow_update:
+        backend = reader.backend
+        if not backend.accepts_updates:
+            raise ValueError(f"the {backend.name} backend does not take updates")
+        if getattr(backend, "never_write", False):
+            raise ValueError("the store was opened read-only: it cannot take updates")
+        reader.pool = _ReadLockedPool(reader.pool, lock)  # type: ignore[assignment]
+    ep = Endpoint(reader, allow_network=allow_network, timeout=timeout, max_rows=max_rows,
+                  allow_update=allow_update, update_token=update_token, lock=lock)
     pages = ResourcePages(reader, base)
     ui = UiRoutes(reader, pages.href, allow_network=allow_network, error_response=error_response)
     routes = [
@@ -263,9 +392,10 @@ def create_app(kg_or_reader: Any, *, allow_update: bool = False, allow_network: 
         origins = [cors] if isinstance(cors, str) else list(cors)
         middleware.append(Middleware(
             CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
-            allow_headers=["Accept", "Content-Type"], expose_headers=[MAX_ROWS_HEADER, TRUNCATED_HEADER]))
+            allow_headers=["Accept", "Content-Type", *(["Authorization"] if allow_update else [])],
+            expose_headers=[MAX_ROWS_HEADER, TRUNCATED_HEADER]))
     return Starlette(routes=routes, middleware=middleware)
 
 
-__all__ = ["CSP", "DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "MAX_ROWS_HEADER", "TRUNCATED_HEADER", "create_app",
-           "error_response", "library_listing"]
+__all__ = ["CSP", "DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "MAX_ROWS_HEADER", "TRUNCATED_HEADER", "ReadWriteLock",
+           "create_app", "error_response", "library_listing"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,8 @@ from ..namespaces import PREFIXES
 from ..results import QueryResult
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: (subject, predicate, object, graph IRI or None for the default graph), as rdflib terms
+Quad = tuple[Node, Node, Node, "str | None"]
 
 
 # --- term conversion (pyoxigraph <-> rdflib), kept here and nowhere else -------------------
@@ -138,6 +140,20 @@ class Backend(ABC):
     def for_worker(self) -> Backend:
         """The store as a forked worker process should use it (itself, unless a handle can't be shared)."""
         return self
+
+    #: whether ``apply_changes`` is implemented (the server's SPARQL Update needs it)
+    accepts_updates: bool = False
+
+    def apply_changes(self, delete: Iterable[Quad], insert: Iterable[Quad], *, default_graph: str,
+                      keep: Collection[str] = ()) -> tuple[int, int]:
+        """Apply the quads of a SPARQL Update, keeping the union (the default graph) a set of the named
+        graphs: ``(s, p, o, None)`` is the default graph. Deleting from it deletes from every named
+        graph but those in ``keep`` (recomputed by the caller); inserting into it inserts into
+        ``default_graph``; a named graph's change reaches the union. Returns (added, removed) triples
+        of the union."""
+        from ..errors import StoreError
+
+        raise StoreError(f"the {self.name} backend does not take updates")
 
 
 def _clean_message(exc: BaseException) -> str:

@@ -124,6 +124,54 @@ class OxigraphBackend(Backend):
     def quads(self, graph: str):
         return self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
 
+    accepts_updates = True
+
+    def apply_changes(self, delete, insert, *, default_graph: str, keep=()) -> tuple[int, int]:
+        """See ``Backend.apply_changes``. A file's graph that changes loses its recorded hash, so the
+        next load of a persistent store parses that file again (the files stay the source of truth)."""
+        self.generation += 1
+        self._writable()
+        store, union = self.ox, ox.DefaultGraph()
+        keep = set(keep)
+        touched: set[str] = set()
+        added = removed = 0
+
+        def stated(ts, tp, to) -> bool:  # in some named graph
+            return any(not isinstance(q.graph_name, ox.DefaultGraph) for q in store.quads_for_pattern(ts, tp, to, None))
+
+        for s, p, o, g in delete:
+            ts, tp, to = to_ox(s), to_ox(p), to_ox(o)
+            if g is None:
+                for q in list(store.quads_for_pattern(ts, tp, to, None)):
+                    if isinstance(q.graph_name, ox.DefaultGraph):
+                        removed += 1
+                    elif q.graph_name.value in keep:
+                        continue
+                    else:
+                        touched.add(q.graph_name.value)
+                    store.remove(q)
+            else:
+                q = ox.Quad(ts, tp, to, ox.NamedNode(g))
+                if q in store:
+                    store.remove(q)
+                    touched.add(g)
+                    if not stated(ts, tp, to) and ox.Quad(ts, tp, to, union) in store:
+                        store.remove(ox.Quad(ts, tp, to, union))
+                        removed += 1
+        for s, p, o, g in insert:
+            ts, tp, to = to_ox(s), to_ox(p), to_ox(o)
+            target = g or default_graph
+            store.add(ox.Quad(ts, tp, to, ox.NamedNode(target)))
+            touched.add(target)
+            if ox.Quad(ts, tp, to, union) not in store:
+                store.add(ox.Quad(ts, tp, to, union))
+                added += 1
+        if self.persistent:
+            hashes = self.file_hashes()
+            if touched & set(hashes):
+                self.save_file_hashes({k: v for k, v in hashes.items() if k not in touched})
+        return added, removed
+
     def __len__(self) -> int:
         """Distinct triples (the union's size)."""
         res = self.ox.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
