@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from kemitraan_graph.namespaces import KMT, ORG
+from kemitraan_graph.namespaces import KMT, ORG, SCHEMA
 from kemitraan_graph.resources import bundled_root
 
 DATA = bundled_root() / "data"
@@ -332,3 +332,76 @@ def test_typing_rules_catch_the_errors_of_issue_14():
             "state-development-finance-institutions-are-soes", "a-bank-is-not-a-government-body"} <= broken
     g.remove((None, RDF.type, KMT.Consortium))
     assert "only-consortia-have-members" in {rule for rule, q in TYPING_RULES.items() if rows(g, q)}
+
+
+# --- dates against the sources' dates -------------------------------------------------------------------------------
+
+def date_span(value) -> tuple:
+    """The first and last day an xsd:date, xsd:gYearMonth or xsd:gYear can mean."""
+    import calendar
+    import datetime as dt
+
+    text = str(value)
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
+    assert m, f"not a date, year-month or year: {text!r}"
+    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    if day:
+        return dt.date(year, month, day), dt.date(year, month, day)
+    if month:
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def test_date_span_reads_each_precision():
+    import datetime as dt
+
+    assert date_span("2016") == (dt.date(2016, 1, 1), dt.date(2016, 12, 31))
+    assert date_span("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert date_span("2018-12-16") == (dt.date(2018, 12, 16),) * 2
+
+
+def dates_too_late(g: Graph) -> dict[str, str]:
+    """Cases with no dated source, and dated facts (start, signing, change events of a party) that begin
+    after the last day the latest of the case's sources can have been published."""
+    bad = {}
+    for case in sorted(cases(g)):
+        issued = [date_span(d)[1] for s in g.objects(case, DCTERMS.source) for d in g.objects(s, DCTERMS.issued)]
+        if not issued:
+            bad[str(case)] = "no source with dcterms:issued"
+            continue
+        latest = max(issued)
+        facts = [("start", d) for d in g.objects(case, SCHEMA.startDate)]
+        facts += [("signed", d) for a in g.objects(case, KMT.agreement) for d in g.objects(a, KMT.signedOn)]
+        for what, d in facts:
+            if date_span(d)[0] > latest:
+                bad[str(case)] = f"{what} {d} is after every source (latest published {latest})"
+                break
+    return bad
+
+
+def test_every_case_date_is_no_later_than_its_sources(data):
+    """A fact dated after every page that states it cannot come from them (issue 14). End dates are
+    left out: a source may state a planned end (e.g. a concession that runs until 2041)."""
+    assert dates_too_late(data) == {}
+
+
+def test_every_dated_source_is_a_source_of_something(data):
+    dated = set(data.subjects(DCTERMS.issued, None))
+    cited = set(data.objects(None, DCTERMS.source))
+    assert dated and dated <= cited, sorted(map(str, dated - cited))[:5]
+
+
+def test_the_date_check_catches_a_date_after_its_sources():
+    g = Graph().parse(data="""
+        @prefix kmt: <https://w3id.org/kemitraan/ontology#> . @prefix schema: <https://schema.org/> .
+        @prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <urn:c1> kmt:hasParticipation [] ; schema:startDate "2019-03"^^xsd:gYearMonth ;
+            dcterms:source <http://e/a> , <http://e/b> .
+        <http://e/a> dcterms:issued "2018"^^xsd:gYear . <http://e/b> dcterms:issued "2019-03-02"^^xsd:date .
+        <urn:c2> kmt:hasParticipation [] ; schema:startDate "2019"^^xsd:gYear ; kmt:agreement <urn:a2> ;
+            dcterms:source <http://e/a> .
+        <urn:a2> kmt:signedOn "2019-01-05"^^xsd:date .
+        <urn:c3> kmt:hasParticipation [] ; dcterms:source <http://e/undated> .
+    """, format="turtle")
+    assert dates_too_late(g) == {"urn:c2": "start 2019 is after every source (latest published 2018-12-31)",
+                                 "urn:c3": "no source with dcterms:issued"}
