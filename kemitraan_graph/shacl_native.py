@@ -230,6 +230,10 @@ class Index:
         # lists, not sets (a third of the memory); a triple in two graphs is added once
         self.out: dict[Any, dict[Any, list]] = {p: {} for p in forwards | backwards}
         self.back: dict[Any, dict[Any, list]] = {p: {} for p in backwards | {_TYPE, _SUBCLASS}}
+        # one Python object per term: the store hands out a new object for every quad, and a class
+        # or a case repeated across a million triples is then held once (30k cases: the peak of
+        # validate fell from 1,805 to 1,553 MB)
+        canon: dict[Any, Any] = {}
         for i, name in enumerate(graphs):
             if progress:
                 progress(name, i, len(graphs))
@@ -240,6 +244,8 @@ class Index:
                 if table is None:
                     continue
                 s, o = q.subject, q.object
+                s = canon.setdefault(s, s)
+                o = canon.setdefault(o, o)
                 found = table.get(s)
                 if found is None:
                     table[s] = [o]

@@ -442,17 +442,19 @@ def scan_data(quads_of, graphs: list[str], spaces: tuple[str, ...], defined: set
     from .store import from_ox
 
     subjects: set = set()
-    undefined: dict = {}  # term -> is it a term of ``spaces`` that is not defined
+    undefined: dict = {}  # IRI -> is it a term of ``spaces`` that is not defined (literals are never kept)
     first: dict = {}  # (term, as_type) -> triple
     rdf_type = ox.NamedNode(str(RDF.type))
+    iri = ox.NamedNode
     for name in graphs:
         for q in quads_of(name):
             subjects.add(q.subject)
             for t in (q.subject, q.predicate, q.object):
+                if type(t) is not iri:
+                    continue
                 bad = undefined.get(t)
                 if bad is None:
-                    bad = undefined[t] = (isinstance(t, ox.NamedNode) and t.value.startswith(spaces)
-                                          and t.value not in defined)
+                    bad = undefined[t] = t.value.startswith(spaces) and t.value not in defined
                 if bad:
                     first.setdefault((t, False), q)
                     if q.predicate == rdf_type and t == q.object:
