@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
@@ -21,6 +22,20 @@ from .terms import is_safe_iri, lang_key, pick_label
 
 #: IRIs per label query (a VALUES block)
 _LABEL_BATCH = 1000
+#: a node ?s's labels, rdfs:label (?k 0) before skos:prefLabel (?k 1)
+_LABEL_PATTERN = "{ ?s rdfs:label ?l BIND(0 AS ?k) } UNION { ?s skos:prefLabel ?l BIND(1 AS ?k) }"
+
+
+def _best_labels(found: dict[str, dict[str, tuple[int, str]]], rows: Iterable[tuple[str | None, ...]]) -> None:
+    """Keep, per node and language, the first label by (property rank, text)."""
+    for s, k, label, tag in rows:
+        if s is None or label is None:
+            continue
+        lang = lang_key(tag)
+        rank = (int(k or 0), label)
+        slot = found.setdefault(s, {})
+        if lang not in slot or rank < slot[lang]:
+            slot[lang] = rank
 
 
 class GraphReader:
@@ -45,6 +60,19 @@ class GraphReader:
     def rows(self, text: str) -> list[tuple[Node | None, ...]]:
         """Rows of one of the engine's own SELECT queries (not guarded: the text is ours)."""
         return self.backend.execute(text).rows
+
+    def texts(self, text: str) -> list[tuple[str | None, ...]]:
+        """Rows of one of the engine's own SELECT queries as plain strings (an IRI, a literal's
+        lexical form, a blank node's id; ``None`` when unbound). No rdflib term is made: on an
+        embedded Oxigraph store the solutions are read as they come (a view over 100,000 rows
+        spends most of its time converting terms otherwise); ask for ``LANG(?x)`` or
+        ``DATATYPE(?x)`` in the query when they matter."""
+        store = getattr(self.backend, "ox", None)
+        if isinstance(store, ox.Store) and self.backend.evaluates_here:
+            res = store.query(text, prefixes=self.backend.prefixes)
+            width = range(len(res.variables))
+            return [tuple(None if (t := sol[i]) is None else t.value for i in width) for sol in res]
+        return [tuple(None if v is None else str(v) for v in row) for row in self.backend.execute(text).rows]
 
     def query(self, name_or_text: str | LibraryQuery, params: Mapping[str, Any] | None = None, *,
               allow_network: bool = False, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None,
@@ -74,14 +102,8 @@ class GraphReader:
         found: dict[str, dict[str, tuple[int, str]]] = {}
         for start in range(0, len(wanted), _LABEL_BATCH):
             values = " ".join(f"<{i}>" for i in wanted[start:start + _LABEL_BATCH])
-            for s, k, label in self.rows(
-                    f"SELECT ?s ?k ?l WHERE {{ VALUES ?s {{ {values} }} "
-                    f"{{ ?s rdfs:label ?l BIND(0 AS ?k) }} UNION {{ ?s skos:prefLabel ?l BIND(1 AS ?k) }} }}"):
-                lang = lang_key(getattr(label, "language", None))
-                rank = (int(k), str(label))
-                slot = found.setdefault(str(s), {})
-                if lang not in slot or rank < slot[lang]:
-                    slot[lang] = rank
+            _best_labels(found, self.texts(f"SELECT ?s ?k ?l (LANG(?l) AS ?lang) WHERE {{ VALUES ?s {{ {values} }} "
+                                           f"{_LABEL_PATTERN} }}"))
         return {s: {lang: text for lang, (_k, text) in d.items()} for s, d in found.items()}
 
     def labels(self, iris: Iterable[Node], lang: str = "en") -> dict[Node, str]:

@@ -239,3 +239,93 @@ def test_demo_writes_an_index_linking_every_view(kg, tmp_path):
     assert all((tmp_path / x["file"]).exists() for x in data["links"])
     assert data["counts"]["cases"] == sum(k["n"] for k in data["kinds"]) > 50
     assert len(data["kinds"]) == 4
+
+
+# --- issue #13: pages read only what they draw; a click lists the cases ------------------------------
+
+FILTER_CASES = [
+    Filters(),
+    Filters(types=("triple-helix",), from_year=2015),
+    Filters(sectors=("infrastructure",)),
+    Filters(countries=("id",), sectors=("health",), from_year=2010, to_year=2020),
+    Filters(to_year=2000),
+    Filters(actor_kinds=("Company",)),
+]
+
+
+@pytest.mark.parametrize("filters", FILTER_CASES, ids=lambda f: f.describe() or "none")
+def test_chart_filters_keep_what_the_network_views_keep(kg, filters):
+    """The timeline and map read the filters with a query each; the network views' case model is the check."""
+    from kemitraan_graph.network.filters import select
+    from kemitraan_graph.network.model import load_model, year_of
+
+    kept = {i: c for i, c in select(load_model(kg.reader), filters).cases.items() if c.types}
+    t = timeline(kg.reader, filters)
+    m = case_map(kg.reader, filters)
+    assert t.total == m.total == len(kept) > 0
+    starts = {i for i, c in kept.items() if c.start and year_of(c.start) is not None}
+    assert {c for b in t.bars if b.event == "start" for c in b.cases} == starts
+    countries: dict[str, set[str]] = defaultdict(set)
+    for i, c in kept.items():
+        for country in c.countries:
+            countries[country].add(i)
+    assert {c.iri: set(c.case_iris) for c in m.countries} == countries
+
+
+def test_unknown_filter_values_are_refused_as_before(kg):
+    for f in (Filters(types=("no-such-kind",)), Filters(sectors=("no-such-sector",)),
+              Filters(countries=("no-such-country",))):
+        with pytest.raises(ViewError, match="unknown"):
+            timeline(kg.reader, f)
+        with pytest.raises(ViewError, match="unknown"):
+            case_map(kg.reader, f)
+
+
+def test_click_lists_equal_the_data_files(kg, files_graph):
+    """What a click on a bar or a country lists: the cases of that year / country, with their
+    labels and sources, against the data files read by rdflib alone."""
+    from kemitraan_graph.render.charts import map_panel, timeline_panel
+
+    t = timeline(kg.reader)
+    panel = timeline_panel(t)
+    starts: dict[int, set[str]] = defaultdict(set)
+    for c in _kind_cases(files_graph):
+        years = [int(str(v)[:4]) for v in files_graph.objects(c, SCHEMA.startDate)]
+        if years:
+            starts[min(years)].add(str(c))
+    listed = {int(y): {panel["cases"][i]["iri"] for i in idx} for y, idx in panel["groups"]["start"].items()}
+    assert listed == dict(starts)
+    for entry in panel["cases"]:
+        iri = URIRef(entry["iri"])
+        assert sorted(entry["s"]) == sorted(str(s) for s in files_graph.objects(iri, URIRef(
+            "http://purl.org/dc/terms/source")))
+        labels = {o.language: str(o) for o in files_graph.objects(iri, URIRef(
+            "http://www.w3.org/2000/01/rdf-schema#label"))}
+        assert entry["l"] == [labels["id"], labels["en"]]
+        assert panel["kinds"][entry["k"]] in [[k.label["id"], k.label["en"]] for k in t.kinds]
+
+    m = case_map(kg.reader)
+    mp = map_panel(m)
+    expected: dict[str, set[str]] = defaultdict(set)
+    for c in _kind_cases(files_graph):
+        for country in set(files_graph.objects(c, KMT.country)):
+            expected[str(country)].add(str(c))
+    for c in m.countries:
+        if c.iso_numeric:
+            assert {mp["cases"][i]["iri"] for i in mp["countries"][c.iso_numeric]["c"]} == expected[c.iri]
+    indonesia = mp["countries"]["360"]
+    assert indonesia["l"] == ["Indonesia", "Indonesia"] and len(indonesia["c"]) == len(expected[
+        "https://w3id.org/kemitraan/id/country/id"]) > 30
+    jakarta = next(i for i, p in enumerate(m.places) if p.label["en"] == "Jakarta")
+    assert {mp["cases"][i]["iri"] for i in mp["places"][jakarta]["c"]} == set(m.places[jakarta].case_iris) != set()
+
+
+def test_the_page_draws_the_title_once_and_a_figure_keeps_it(kg, tmp_path):
+    write_chart(kg.reader, "timeline", tmp_path / "t.html", lang="id")
+    page = (tmp_path / "t.html").read_text()
+    data = json.loads(page.split('id="chart-data">')[1].split("</script>")[0])
+    assert data["title"] == ["Lini masa kemitraan", "Partnership timeline"]
+    assert all("title" not in spec for spec in data["specs"].values())  # the header shows it
+    assert "<h1 id=\"title\">Lini masa kemitraan</h1>" in page
+    t = timeline(kg.reader)
+    assert timeline_spec(t, "id")["title"]["text"] == "Lini masa kemitraan"  # figures keep theirs

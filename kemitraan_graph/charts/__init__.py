@@ -4,6 +4,7 @@
              the source text's benefits and characteristics, each cell the cases behind it
 ``timeline`` cases by start and end year and kind (``charts.timeline.timeline``)
 ``geo``      the map: cases per country, the cases' places with coordinates (``charts.geo.case_map``)
+``cases``    what the timeline and the map share: the counted cases, the filters, the cases' labels and sources
 ``table``    any SELECT's columns picked by type for a bar, line or heatmap chart (``charts.table``)
 
 Only constants live here, so the CLI can offer the names without loading anything.

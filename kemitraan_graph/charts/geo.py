@@ -1,8 +1,9 @@
 """The map: countries by number of partnerships, and the places the partnerships name as points.
 
-``case_map(reader, filters)`` counts the kept cases (``network.filters.select`` over
-``network.model.load_model``, cases of one of the partnership kinds) per ``kmt:country`` and lists
-the ``kmt:place``s of those cases. A country IRI ends in its ISO 3166-1 alpha-2 code
+``case_map(reader, filters)`` counts the kept cases (cases of one of the partnership kinds,
+``charts.cases``; the network views' ``Filters``) per ``kmt:country`` and lists the ``kmt:place``s
+of those cases; each country and place keeps its cases, which the page lists when it is clicked.
+A country IRI ends in its ISO 3166-1 alpha-2 code
 (``https://w3id.org/kemitraan/id/country/id``); the basemap (world-atlas, Natural Earth) keys
 countries by their ISO 3166-1 numeric code, which the gazetteer gives. A place's coordinates are
 its own ``geo:lat``/``geo:long`` (W3C WGS84 vocabulary) when the data has them, else those of the
@@ -22,9 +23,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..namespaces import KMT
-from ..network.filters import Filters, select
-from ..network.model import load_model
+from ..network.filters import Filters
 from ..terms import both_labels, check_lang, is_safe_iri, local_name
+from .cases import CaseInfo, case_infos, case_kinds, kept_cases, partnership_types, paused_gc, values
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..reader import GraphReader
@@ -40,6 +41,7 @@ class MapCountry:
     iso_numeric: str  # "" when the gazetteer does not know the code
     label: dict[str, str]
     cases: int
+    case_iris: tuple[str, ...] = ()  # the cases in this country (what a click on it lists)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class MapPlace:
     lon: float
     cases: int
     source: str  # "data" (the place's own geo:lat/long) or "geonames"
+    case_iris: tuple[str, ...] = ()  # the cases that name this place
 
 
 @dataclass
@@ -62,6 +65,8 @@ class CaseMap:
     total: int = 0
     filters: str = ""
     title: dict[str, str] = field(default_factory=lambda: dict(TITLE))
+    #: every case in a country or at a place: its labels and sources (what a click lists)
+    cases: dict[str, CaseInfo] = field(default_factory=dict)
 
     def country_counts(self) -> dict[str, int]:
         return {c.iri: c.cases for c in self.countries}
@@ -148,37 +153,47 @@ def _float(value: object) -> float | None:
         return None
 
 
+@paused_gc()
 def case_map(reader: GraphReader, filters: Filters | None = None, lang: str = "en") -> CaseMap:
-    """Cases per country and the cases' places with coordinates, for the cases ``filters`` keeps."""
+    """Cases per country and the cases' places with coordinates, for the cases ``filters`` keeps.
+
+    The counted cases and their kinds (``charts.cases``: no case model), then one query for the
+    countries, one for the places, one for the places' countries and coordinates, one for the
+    labels of the countries and places, and one for the labels and sources of the cases on the
+    map (for the list a click shows)."""
     check_lang(lang)
-    model = load_model(reader)
-    kept = {i: c for i, c in select(model, filters or Filters()).cases.items() if c.types}
-    per_country: dict[str, int] = defaultdict(int)
-    for c in kept.values():
-        for country in c.countries:
-            per_country[country] += 1
+    order = partnership_types(reader)
+    f = filters or Filters()
+    kinds = case_kinds(reader, order)
+    kept = kept_cases(reader, f, order, kinds)
+    counted = set(kinds) if kept is None else set(kinds) & kept
+    country_cases: dict[str, set[str]] = defaultdict(set)
+    # every node's countries (actors have them too): cheaper than a join, the cases are picked here
+    for case, country in reader.texts("SELECT ?case ?country WHERE { ?case kmt:country ?country }"):
+        if case in counted and country is not None:
+            country_cases[country].add(case)
 
     place_cases: dict[str, set[str]] = defaultdict(set)
-    q_places = "SELECT DISTINCT ?case ?place WHERE { ?case kmt:place ?place . FILTER(isIRI(?place)) }"
-    for case, place in reader.rows(q_places):
-        if str(case) in kept:
-            place_cases[str(place)].add(str(case))
+    for case, place in reader.texts("SELECT ?case ?place WHERE { ?case kmt:place ?place . FILTER(isIRI(?place)) }"):
+        if case in counted and place is not None:
+            place_cases[place].add(case)
     place_iris = [p for p in place_cases if is_safe_iri(p)]
     props: dict[str, dict[str, str]] = defaultdict(dict)
     for start in range(0, len(place_iris), 1000):
-        values = " ".join(f"<{p}>" for p in place_iris[start:start + 1000])
-        for p, prop, value in reader.rows(
-            f"SELECT ?p ?prop ?v WHERE {{ VALUES ?p {{ {values} }} "
+        for p, prop, value in reader.texts(
+            f"SELECT ?p ?prop ?v WHERE {{ VALUES ?p {{ {values(place_iris[start:start + 1000])} }} "
             f"VALUES ?prop {{ kmt:country <{GEO}lat> <{GEO}long> }} ?p ?prop ?v }}"
         ):
-            props[str(p)].setdefault(str(prop), str(value))
-    texts = reader.label_texts([*per_country, *place_iris])
+            if p is not None and prop is not None and value is not None:
+                props[p].setdefault(prop, value)
+    texts = reader.label_texts([*country_cases, *place_iris])
     numeric = iso_numeric_codes()
 
     countries = []
-    for iri, n in per_country.items():
+    for iri, members in country_cases.items():
         iso2 = iso2_of(iri)
-        countries.append(MapCountry(iri, iso2, numeric.get(iso2, ""), both_labels(texts.get(iri), iri), n))
+        countries.append(MapCountry(iri, iso2, numeric.get(iso2, ""), both_labels(texts.get(iri), iri),
+                                    len(members), tuple(sorted(members))))
     countries.sort(key=lambda c: (-c.cases, c.label[lang].casefold(), c.iri))
 
     places, unplaced = [], []
@@ -194,9 +209,12 @@ def case_map(reader: GraphReader, filters: Filters | None = None, lang: str = "e
                 unplaced.append(iri)
                 continue
             (lat, lon), source = point, "geonames"
-        places.append(MapPlace(iri, label, country, lat, lon, len(place_cases[iri]), source))
+        places.append(MapPlace(iri, label, country, lat, lon, len(place_cases[iri]), source,
+                               tuple(sorted(place_cases[iri]))))
     places.sort(key=lambda p: (-p.cases, p.label[lang].casefold(), p.iri))
-    return CaseMap(lang, countries, places, unplaced, len(kept), (filters or Filters()).describe())
+    drawn = {c for x in (*countries, *places) for c in x.case_iris}
+    infos = case_infos(reader, order, drawn) if drawn else {}
+    return CaseMap(lang, countries, places, unplaced, len(counted), f.describe(), cases=infos)
 
 
 __all__ = ["CaseMap", "MapCountry", "MapPlace", "case_map", "gazetteer_point", "iso2_of", "iso_numeric_codes"]

@@ -21,6 +21,7 @@ from ..errors import ViewError
 from ..namespaces import KMT, PARTNERSHIP_TYPES
 from ..terms import both_labels, check_lang
 from . import PROFILE_BY
+from .cases import case_infos, paused_gc
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..reader import GraphReader
@@ -125,17 +126,32 @@ def _row_query(by: str, kinds: str) -> str:
     )
 
 
-def _column_query(kinds: str) -> str:
-    return (
-        f"SELECT DISTINCT ?case ?col WHERE {{ VALUES ?kind {{ {kinds} }} ?case a ?kind . "
-        f"{{ ?case kmt:claimsBenefit ?c . BIND(<{BENEFIT_SCHEME}> AS ?scheme) }} "
-        f"UNION {{ ?case kmt:evidencesCharacteristic ?c . BIND(<{CHARACTERISTIC_SCHEME}> AS ?scheme) }} "
-        f"UNION {{ ?case kmt:agreement ?a . ?a kmt:evidencesCharacteristic ?c . "
-        f"BIND(<{CHARACTERISTIC_SCHEME}> AS ?scheme) }} "
-        "?c skos:broader* ?col . ?col skos:topConceptOf ?scheme . }"
-    )
+#: (node, concept, scheme) for every benefit claimed and characteristic evidenced (on the node or
+#: one of its agreements), whatever the node: the counts keep the rows' cases only, so no join with
+#: the kinds is needed (a join over every case costs more than reading the few extra nodes)
+_Q_CONCEPTS_USED = (
+    f"SELECT ?case ?c ?scheme WHERE {{ {{ ?case kmt:claimsBenefit ?c BIND(<{BENEFIT_SCHEME}> AS ?scheme) }} "
+    f"UNION {{ ?case kmt:evidencesCharacteristic ?c BIND(<{CHARACTERISTIC_SCHEME}> AS ?scheme) }} "
+    f"UNION {{ ?case kmt:agreement ?a . ?a kmt:evidencesCharacteristic ?c "
+    f"BIND(<{CHARACTERISTIC_SCHEME}> AS ?scheme) }} }}"
+)
+#: concept -> the top concepts it is (or is narrower than), with their scheme
+_Q_TOPS = "SELECT DISTINCT ?c ?col ?scheme WHERE { ?col skos:topConceptOf ?scheme . ?c skos:broader* ?col }"
 
 
+def _column_cases(reader: GraphReader) -> dict[str, set[str]]:
+    """Top concept -> the nodes that claim or evidence it or a narrower concept of the same scheme."""
+    tops: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for c, col, scheme in reader.texts(_Q_TOPS):
+        tops[(c, scheme)].append(col)
+    out: dict[str, set[str]] = defaultdict(set)
+    for case, c, scheme in reader.texts(_Q_CONCEPTS_USED):
+        for col in tops.get((c, scheme), ()):
+            out[col].add(case)
+    return out
+
+
+@paused_gc()
 def profile(reader: GraphReader, by: str = "kind", lang: str = "en") -> Profile:
     """The partnership profile of the graph behind ``reader`` (rows by ``kind``, ``sector`` or ``country``)."""
     check_lang(lang)
@@ -144,12 +160,10 @@ def profile(reader: GraphReader, by: str = "kind", lang: str = "en") -> Profile:
     kinds = _values(PARTNERSHIP_TYPES)
 
     row_cases: dict[str, set[str]] = defaultdict(set)
-    for row, case in reader.rows(_row_query(by, kinds)):
+    for row, case in reader.texts(_row_query(by, kinds)):
         row_cases[str(row)].add(str(case))
-    col_cases: dict[str, set[str]] = defaultdict(set)
-    for case, col in reader.rows(_column_query(kinds)):
-        col_cases[str(col)].add(str(case))
-    columns_found = reader.rows(
+    col_cases = _column_cases(reader)
+    columns_found = reader.texts(
         f"SELECT DISTINCT ?col ?scheme WHERE {{ VALUES ?scheme {{ {_values(COLUMN_GROUPS)} }} "
         "?col skos:topConceptOf ?scheme . }"
     )
@@ -159,18 +173,14 @@ def profile(reader: GraphReader, by: str = "kind", lang: str = "en") -> Profile:
 
     row_iris = list(PARTNERSHIP_TYPES) if by == "kind" else list(row_cases)
     all_cases = set().union(*row_cases.values()) if row_cases else set()
-    sources: dict[str, list[str]] = defaultdict(list)
-    for case, src in reader.rows(
-        f"SELECT DISTINCT ?case ?src WHERE {{ VALUES ?kind {{ {kinds} }} ?case a ?kind ; dcterms:source ?src . }}"
-    ):
-        if str(case) in all_cases:
-            sources[str(case)].append(str(src))
-    texts = reader.label_texts([*row_iris, *column_group, *all_cases])
+    # the rows' and columns' labels by IRI; the cases' labels and sources in one query
+    texts = reader.label_texts([*row_iris, *column_group])
 
     def label(iri: str) -> dict[str, str]:
         return both_labels(texts.get(iri), iri)
 
-    cases = {c: ProfileCase(c, label(c), tuple(sorted(sources.get(c, ())))) for c in all_cases}
+    infos = case_infos(reader, PARTNERSHIP_TYPES, all_cases)
+    cases = {c: ProfileCase(c, i.label, i.sources) for c, i in infos.items()}
 
     rows = [ProfileAxis(r, label(r), by, len(row_cases.get(r, ()))) for r in row_iris]
     if by != "kind":

@@ -1,9 +1,11 @@
 """The timeline: partnerships by the year they started and the year they ended, per kind.
 
-``timeline(reader, filters)`` reads the case model (``network.model.load_model``), keeps what the
-network views' ``Filters`` keep (``network.filters.select``) and counts, for every kind of
+``timeline(reader, filters)`` reads the cases' kinds and their dates with a query each
+(``charts.cases``), keeps what the network views' ``Filters`` keep and counts, for every kind of
 partnership, the cases that start in each year and the cases that end in each year. A case counts
-once per event (its earliest start, its latest end); cases without a date are counted apart.
+once per event (its earliest start, its latest end) under its first kind (the source text's four
+first); cases without a date are counted apart. Each bar keeps its cases, whose labels and sources
+the page lists when the bar is clicked.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..namespaces import PARTNERSHIP_TYPES
-from ..network.filters import Filters, select
-from ..network.model import load_model, year_of
+from ..network.filters import Filters
+from ..network.model import year_of
 from ..terms import both_labels, check_lang
+from .cases import CaseInfo, case_dates, case_infos, case_kinds, kept_cases, partnership_types, paused_gc
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..reader import GraphReader
@@ -60,7 +62,8 @@ class Timeline:
     open_ended: int = 0
     filters: str = ""
     title: dict[str, str] = field(default_factory=lambda: dict(TITLE))
-    case_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: every case in a bar: its labels and sources (what a click on a bar lists)
+    cases: dict[str, CaseInfo] = field(default_factory=dict)
 
     def counts(self, event: str | None = None) -> dict[tuple[str, int, str], int]:
         """``(event, year, kind IRI) -> number of cases`` (only the non-empty bars)."""
@@ -76,25 +79,36 @@ class Timeline:
     def years(self) -> list[int]:
         return sorted({b.year for b in self.bars})
 
+    def cases_of(self, event: str, year: int) -> list[str]:
+        """The cases that start (or end) in ``year``, every kind, by kind then IRI."""
+        return [c for b in self.bars if b.event == event and b.year == year for c in b.cases]
 
+
+@paused_gc()
 def timeline(reader: GraphReader, filters: Filters | None = None, lang: str = "en") -> Timeline:
-    """Cases by start and end year and kind, for the cases ``filters`` keeps."""
+    """Cases by start and end year and kind, for the cases ``filters`` keeps.
+
+    Reads the cases' kinds and their dates with a query each (``charts.cases``), the
+    filters' cases with one query a filter, and the labels and sources of the cases drawn (for the
+    list a click on a bar shows) with one query each."""
     check_lang(lang)
-    model = load_model(reader)
-    kept = select(model, filters or Filters()).cases
-    order = [*PARTNERSHIP_TYPES, *sorted(model.partnership_types - set(PARTNERSHIP_TYPES))]
+    order = partnership_types(reader)
+    kinds_of = case_kinds(reader, order)
+    dates = case_dates(reader, kinds_of)
+    kept = kept_cases(reader, filters, order, kinds_of, dates)
+    rank = {k: i for i, k in enumerate(order)}
     groups: dict[tuple[str, int, str], list[str]] = defaultdict(list)
     per_kind: dict[str, int] = defaultdict(int)
     undated = open_ended = total = 0
-    for iri, case in kept.items():
-        kinds = [t for t in order if t in case.types]
-        if not kinds:
-            continue  # not a partnership of a known kind (same population as the library queries)
-        kind = kinds[0]
+    for iri, types in kinds_of.items():
+        if kept is not None and iri not in kept:
+            continue
+        start_text, end_text = dates[iri]
+        kind = min(types, key=rank.__getitem__)
         total += 1
         per_kind[kind] += 1
-        start = year_of(case.start) if case.start else None
-        end = year_of(case.end) if case.end else None
+        start = year_of(start_text) if start_text else None
+        end = year_of(end_text) if end_text else None
         if start is None:
             undated += 1
         else:
@@ -105,14 +119,16 @@ def timeline(reader: GraphReader, filters: Filters | None = None, lang: str = "e
             groups[("end", end, kind)].append(iri)
     labels = reader.label_texts([k for k in order if per_kind.get(k)])
     kinds = [Kind(k, both_labels(labels.get(k), k), per_kind[k]) for k in order if per_kind.get(k)]
-    rank = {k: i for i, k in enumerate(order)}
     bars = [
         Bar(event, year, kind, tuple(sorted(cases)))
         for (event, year, kind), cases in sorted(
             groups.items(), key=lambda kv: (list(EVENTS).index(kv[0][0]), kv[0][1], rank[kv[0][2]])
         )
     ]
-    return Timeline(lang, kinds, bars, total, undated, open_ended, (filters or Filters()).describe())
+    drawn = {c for b in bars for c in b.cases}
+    infos = case_infos(reader, order, drawn) if drawn else {}
+    return Timeline(lang, kinds, bars, total, undated, open_ended, (filters or Filters()).describe(),
+                    cases=infos)
 
 
 def timeline_rows(t: Timeline) -> list[dict[str, Any]]:
@@ -120,4 +136,4 @@ def timeline_rows(t: Timeline) -> list[dict[str, Any]]:
     return [{"event": b.event, "year": b.year, "kind": b.kind, "n": b.count} for b in t.bars]
 
 
-__all__ = ["EVENTS", "Bar", "Kind", "Timeline", "timeline", "timeline_rows"]
+__all__ = ["EVENTS", "Bar", "CaseInfo", "Kind", "Timeline", "timeline", "timeline_rows"]

@@ -10,6 +10,9 @@ scripts by their sha256. The data (labels included) enters only as escaped JSON
 (``page.json_for_script``) and is drawn by Vega's SVG renderer as text nodes; no label ever becomes
 part of an expression. One spec per language; the ID/EN toggle redraws with the other.
 The basemap is world-atlas 2.0.2 ``countries-110m.json`` (Natural Earth, public domain; ISC).
+A click on a timeline's bar, or on a map's country or place, lists its cases with their sources in
+a side panel, built with ``textContent`` from the same JSON (``timeline_panel``, ``map_panel``).
+The page shows the chart's title once, in its header; a static figure keeps it in the chart.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..charts import FIGURE_FORMATS
+from ..charts.cases import CaseInfo, paused_gc
 from ..charts.geo import CaseMap, case_map
 from ..charts.table import ChartTable, query_table
 from ..charts.timeline import EVENTS, OTHER_KIND, Timeline, timeline
@@ -146,7 +150,8 @@ def map_spec(m: CaseMap, lang: str = "en", width: int = 1000, height: int = 520,
     check_lang(lang)
     countries = [{"id": c.iso_numeric, "name": _pick(c.label, lang), "n": c.cases}
                  for c in m.countries if c.iso_numeric]
-    places = [{"name": _pick(p.label, lang), "lat": p.lat, "lon": p.lon, "n": p.cases} for p in m.places]
+    places = [{"name": _pick(p.label, lang), "lat": p.lat, "lon": p.lon, "n": p.cases, "i": i}
+              for i, p in enumerate(m.places)]
     top = max((c["n"] for c in countries), default=1)
     projection = {"type": "equalEarth"}
     spec = _base(_pick(m.title, lang), width, height)
@@ -298,9 +303,69 @@ def figure_bytes(vl_spec: dict[str, Any], fmt: str, dpi: float = 150) -> bytes:
     return vl_convert.vegalite_to_pdf(vl_spec, allowed_base_urls=[])
 
 
+def _untitled(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` without its title: the page shows the title once, in its header (a figure keeps it)."""
+    return {k: v for k, v in spec.items() if k != "title"}
+
+
+def _pair(label: Mapping[str, str]) -> list[str]:
+    return [str(label.get("id", "")), str(label.get("en", ""))]
+
+
+def _case_list(infos: Mapping[str, CaseInfo], groups: list[tuple[str, ...]],
+               kind_of: Mapping[str, int] | None = None) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The cases of ``groups`` once each (``{iri, l: [id, en], s: sources}``, plus ``k`` the kind's
+    index), in the order first met, and each case's index."""
+    index: dict[str, int] = {}
+    cases: list[dict[str, Any]] = []
+    for members in groups:
+        for iri in members:
+            if iri not in index:
+                info = infos.get(iri) or CaseInfo(iri, {"id": iri, "en": iri})
+                index[iri] = len(cases)
+                entry: dict[str, Any] = {"iri": iri, "l": _pair(info.label), "s": list(info.sources)}
+                if kind_of is not None:
+                    entry["k"] = kind_of.get(iri, -1)
+                cases.append(entry)
+    return cases, index
+
+
+def timeline_panel(t: Timeline) -> dict[str, Any]:
+    """What a click on a bar lists: ``groups[event][year]`` = indices into ``cases`` (every kind,
+    by kind then IRI), each case with its labels, sources and kind (``kinds``)."""
+    kind_index = {k.iri: i for i, k in enumerate(t.kinds)}
+    kind_of = {c: kind_index.get(b.kind, -1) for b in t.bars for c in b.cases}
+    cases, index = _case_list(t.cases, [b.cases for b in t.bars], kind_of)
+    groups: dict[str, dict[str, list[int]]] = {e: {} for e in EVENTS}
+    for b in t.bars:
+        groups[b.event].setdefault(str(b.year), []).extend(index[c] for c in b.cases)
+    return {
+        "kind": "timeline",
+        "events": {e: [names["id"], names["en"]] for e, names in EVENTS.items()},
+        "kinds": [_pair(k.label) for k in t.kinds],
+        "cases": cases,
+        "groups": groups,
+    }
+
+
+def map_panel(m: CaseMap) -> dict[str, Any]:
+    """What a click on a country (by its ISO numeric code, as the basemap keys it) or on a place
+    (by its index in ``m.places``) lists: indices into ``cases``."""
+    cases, index = _case_list(m.cases, [x.case_iris for x in (*m.countries, *m.places)])
+    return {
+        "kind": "map",
+        "cases": cases,
+        "countries": {c.iso_numeric: {"l": _pair(c.label), "c": [index[i] for i in c.case_iris]}
+                      for c in m.countries if c.iso_numeric},
+        "places": [{"l": _pair(p.label), "c": [index[i] for i in p.case_iris]} for p in m.places],
+    }
+
+
 def render_chart_page(view: str, specs: Mapping[str, dict[str, Any]], title: Mapping[str, str],
-                      notes: Mapping[str, list[str]], lang: str = "en") -> str:
-    """One self-contained page drawing a Vega-Lite spec per language (compiled to Vega here)."""
+                      notes: Mapping[str, list[str]], lang: str = "en", panel: Mapping[str, Any] | None = None) -> str:
+    """One self-contained page drawing a Vega-Lite spec per language (compiled to Vega here), its
+    title once (in the page's header, not in the chart), and, with ``panel`` (``timeline_panel``,
+    ``map_panel``), the list of cases a click on a bar, country or place shows."""
     check_lang(lang)
     payload = {
         "v": 1,
@@ -308,7 +373,8 @@ def render_chart_page(view: str, specs: Mapping[str, dict[str, Any]], title: Map
         "lang": lang,
         "title": [title.get("id", ""), title.get("en", "")],
         "notes": {lg: list(notes.get(lg, [])) for lg in LANGS},
-        "specs": {lg: to_vega(specs[lg]) for lg in LANGS},
+        "specs": {lg: to_vega(_untitled(specs[lg])) for lg in LANGS},
+        "panel": dict(panel) if panel else None,
     }
     scripts = (("vega", "vendor/vega.min.js"), ("interpreter", "vendor/vega-interpreter.js"), ("script", "chart.js"))
     return fill_page(page_assets("chart", scripts), lang=lang, title=_pick(payload["title"], lang), payload=payload)
@@ -375,6 +441,7 @@ def sized(spec: dict[str, Any], width: int | None, height: int | None) -> dict[s
     return out
 
 
+@paused_gc()
 def write_chart(reader: GraphReader, view: str, path: str | Path, *, lang: str = "en", filters: Filters | None = None,
                 query: str | None = None, params: Mapping[str, Any] | None = None, chart: str = "bar",
                 width: int | None = None, height: int | None = None, dpi: float = 150) -> Any:
@@ -389,9 +456,10 @@ def write_chart(reader: GraphReader, view: str, path: str | Path, *, lang: str =
     if suffix in FIGURE_FORMATS:
         write_bytes(path, figure_bytes(sized(specs[lang], width, height), suffix, dpi))
     else:
-        write_text(path, render_chart_page(view, specs, title, notes, lang))
+        panel = (timeline_panel(data) if view == "timeline" else map_panel(data) if view == "map" else None)
+        write_text(path, render_chart_page(view, specs, title, notes, lang, panel))
     return data
 
 
-__all__ = ["FIGURE_FORMATS", "chart_view", "figure_bytes", "map_spec", "query_spec", "render_chart_page",
-           "timeline_spec", "to_vega", "world_atlas", "write_chart"]
+__all__ = ["FIGURE_FORMATS", "chart_view", "figure_bytes", "map_panel", "map_spec", "query_spec",
+           "render_chart_page", "timeline_panel", "timeline_spec", "to_vega", "world_atlas", "write_chart"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..charts.cases import paused_gc
 from ..charts.profile import Profile, profile, profile_payload
 from ..terms import check_lang
 from .template import fill_page, page_assets
@@ -29,6 +30,7 @@ def render_profile(p: Profile, lang: str = "en") -> str:
                      title=payload["title"][0 if lang == "id" else 1], payload=payload)
 
 
+@paused_gc()
 def write_profile(reader: GraphReader, path: str | Path, by: str = "kind", lang: str = "en") -> Profile:
     """Compute the profile from ``reader`` and write its page to ``path`` (atomically); returns the profile."""
     from ..atomic import write_text
