@@ -1,7 +1,8 @@
 """The remote backend on two real SPARQL servers: ``oxigraph serve`` and Virtuoso Open Source.
 
 Each server is started here on free loopback ports. On each: ``kemitraan push`` twice (the triple
-count stays the same), then every library query gives the same answer set as the embedded store.
+count stays the same, and so does every per-file named graph), then every library query gives the
+same answer set as the embedded store, and ``GRAPH ?g`` names the same graphs with the same sizes.
 
 Normalisation before comparing (``normalise``): the integer subtypes a server may hand back for
 counts (xsd:int, xsd:long, ...) are read as xsd:integer. Both servers give xsd:integer today, so it
@@ -26,6 +27,7 @@ from kemitraan_graph import KnowledgeGraph
 from kemitraan_graph.cli import cli
 from kemitraan_graph.errors import QueryError
 from kemitraan_graph.querylib import discover
+from kemitraan_graph.store.remote import MANIFEST_GRAPH, UNION_GRAPH, parse_sparql_json
 
 from .expected.regenerate import answer_lines
 
@@ -38,6 +40,24 @@ VIRTUOSO_KNOWN = {
     "parties-of-case": "Virtuoso fails to compile a VALUES-bound variable (?lang) used inside NOT EXISTS "
                        "(SP031 internal error ssg_print_rvr_fixed_val)",
 }
+
+
+#: triples per named graph (the file a triple came from)
+GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+def graph_counts(result) -> dict[str, int]:
+    return {str(g): int(n) for g, n in result.rows}
+
+
+def server_graph_counts(endpoint: str) -> dict[str, int]:
+    """``GRAPH_COUNTS`` asked of the server as it is: no dataset of ours, every graph it holds."""
+    import httpx
+
+    resp = httpx.post(endpoint, data={"query": GRAPH_COUNTS}, timeout=60,
+                      headers={"Accept": "application/sparql-results+json"})
+    resp.raise_for_status()
+    return graph_counts(parse_sparql_json(resp.content))
 
 
 def normalise(lines: list[str]) -> list[str]:
@@ -169,23 +189,34 @@ def _data(snapshot: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def pushed(server, snapshot) -> Iterator[tuple[str, KnowledgeGraph, list[int], KnowledgeGraph]]:
-    """Push twice (a real subprocess, then the API): the remote graph, its size after each push, and
-    the embedded graph loaded right after (the reference: the bundled data may change while tests run)."""
+def pushed(server, snapshot) -> Iterator[tuple[str, KnowledgeGraph, list, KnowledgeGraph]]:
+    """Push twice (a real subprocess, then the API): the remote graph, after each push its size and
+    the triples per named graph (through the backend, and asked of the server as it is), and the
+    embedded graph loaded right after (the reference: the bundled data may change while tests run)."""
     from .helpers import kemitraan_exe
 
     name, urls = server
     counts = []
+
+    def measure() -> tuple[int, dict[str, int], dict[str, int]]:
+        fresh = KnowledgeGraph.connect(urls["endpoint"])  # reads the list of pushed graphs anew
+        try:
+            return (len(fresh), graph_counts(fresh.backend.execute(GRAPH_COUNTS)),
+                    server_graph_counts(urls["endpoint"]))
+        finally:
+            fresh.close()
+
     remote = KnowledgeGraph.connect(urls["endpoint"])
     proc = subprocess.run([kemitraan_exe(), *_data(snapshot), *_global_options(urls), "push"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"pushed \d+ triples", proc.stdout), proc.stdout
-    counts.append(len(remote))
+    assert re.search(r"pushed \d+ triples into <\S+> and \d+ named graphs", proc.stdout), proc.stdout
+    counts.append(measure())
     local = KnowledgeGraph.load([snapshot], bundled=False)
     report = local.push(**urls)  # again, through the API
     assert report.triples == len(local) and report.method == ("graph store" if "graph_store" in urls else "update")
-    counts.append(len(remote))
+    assert report.graphs == len(local.backend.graph_names())
+    counts.append(measure())
     yield name, remote, counts, local
     remote.close()
     local.close()
@@ -193,10 +224,73 @@ def pushed(server, snapshot) -> Iterator[tuple[str, KnowledgeGraph, list[int], K
 
 def test_push_twice_replaces(pushed):
     name, remote, counts, kg = pushed
-    assert counts[0] == counts[1] == len(kg), (name, counts, len(kg))
+    sizes = [size for size, _, _ in counts]
+    assert sizes[0] == sizes[1] == len(kg), (name, sizes, len(kg))
     # the pushed graph holds the derived triples too (types that only the reasoning states)
     derived = ("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a foaf:Agent }")
     assert int(remote.query(derived).rows[0][0]) == int(kg.query(derived).rows[0][0]) > 100
+
+
+def test_named_graphs_match(pushed):
+    """Every file's graph and the derived graph are on the server under their own names, with the
+    same triples per graph as here, after the first push and unchanged after the second; a remote
+    ``GRAPH ?g`` names exactly those (not the union, not the server's own graphs)."""
+    from kemitraan_graph.namespaces import DERIVED_GRAPH
+
+    name, remote, counts, kg = pushed
+    embedded = graph_counts(kg.backend.execute(GRAPH_COUNTS))
+    assert len(embedded) > 100 and str(DERIVED_GRAPH) in embedded
+    assert any(g.endswith("/ontology/kemitraan.ttl") for g in embedded)
+    for size, through_backend, on_server in counts:
+        assert through_backend == embedded, name
+        ours = {g: n for g, n in on_server.items() if g in embedded}
+        assert ours == embedded, (name, set(embedded) ^ set(ours))
+        assert on_server[UNION_GRAPH] == size == len(kg)
+        assert on_server[MANIFEST_GRAPH] == len(embedded)
+    assert counts[0][1:] == counts[1][1:]  # the second push changed no graph
+    # a library-style query through the CLI's path (guard, worker) names the file too
+    typed = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?c a kmt:Partnership } } GROUP BY ?g"
+    assert graph_counts(remote.query(typed)) == graph_counts(kg.query(typed))
+    assert str(DERIVED_GRAPH) in graph_counts(kg.query(typed))
+
+
+def test_push_drops_the_graphs_of_files_that_are_gone(snapshot, tmp_path, monkeypatch):
+    """On a fresh Oxigraph server of its own, with two case files: push by SPARQL Update, then by the
+    Graph Store Protocol without one file (its graph is deleted), then by Update without the other
+    (dropped too). After each, the server holds exactly the store's graphs, with the same sizes.
+    The Graph Store push sends a graph in parts of 300 triples here (PUT, then POSTs)."""
+    import kemitraan_graph.store.remote as remote
+
+    monkeypatch.setattr(remote, "STORE_BATCH", 300)
+    cases = sorted((snapshot / "cases").rglob("*.ttl"))[:2]
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for f in cases:
+        shutil.copyfile(f, folder / f.name)
+    server = _oxigraph(tmp_path)
+    urls = next(server)
+    try:
+        for keep, via in ((cases, {"update_endpoint": urls["update_endpoint"]}),
+                          (cases[:1], {"graph_store": urls["graph_store"]}),
+                          (cases[1:], {"update_endpoint": urls["update_endpoint"]})):
+            for f in cases:
+                if f not in keep:
+                    (folder / f.name).unlink(missing_ok=True)
+                elif not (folder / f.name).exists():
+                    shutil.copyfile(f, folder / f.name)
+            local = KnowledgeGraph.load([folder], bundled=False)
+            try:
+                report = local.push(urls["endpoint"], **via)
+                embedded = graph_counts(local.backend.execute(GRAPH_COUNTS))
+            finally:
+                local.close()
+            on_server = server_graph_counts(urls["endpoint"])
+            assert set(on_server) == {*embedded, UNION_GRAPH, MANIFEST_GRAPH}, via
+            assert {g: n for g, n in on_server.items() if g in embedded} == embedded
+            assert sum(g.endswith(".ttl") and "/data/" in g for g in on_server) == len(keep)
+            assert report.graphs == len(embedded)
+    finally:
+        server.close()
 
 
 def test_every_library_query_matches(pushed):

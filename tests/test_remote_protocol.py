@@ -20,8 +20,11 @@ from kemitraan_graph.errors import QueryError, StoreError
 from kemitraan_graph.results import QueryResult
 from kemitraan_graph.store import open_backend
 from kemitraan_graph.store.remote import (
+    UNION_GRAPH,
     RemoteBackend,
+    _requests,
     _update_batches,
+    dataset_words,
     parse_sparql_json,
     query_form,
     with_prefixes,
@@ -80,6 +83,50 @@ def test_update_batches_keep_blank_nodes_together(monkeypatch):
     assert len(set(chain_batches)) == 1  # the connected blank nodes travel together
     assert [blank for _, blank in batches] == [True, True, False, False]
     assert all(len(x) <= 2 for x, blank in batches if not blank)
+
+
+def test_requests_pack_many_graphs(monkeypatch):
+    """Batches of many small graphs share requests, within the sizes; blank-node groups stay whole."""
+    import kemitraan_graph.store.remote as remote
+
+    monkeypatch.setattr(remote, "BLANK_BATCH", 4)
+    monkeypatch.setattr(remote, "UPDATE_BATCH", 5)
+    p = ox.NamedNode("urn:p")
+    graphs = []
+    for g in range(6):
+        plain = [ox.Triple(ox.NamedNode(f"urn:g{g}s{i}"), p, ox.Literal(str(i))) for i in range(g)]
+        blank = ox.BlankNode(f"b{g}")
+        graphs.append((f"urn:graph{g}", plain + [ox.Triple(ox.NamedNode(f"urn:g{g}"), p, blank),
+                                                 ox.Triple(blank, p, ox.Literal("x"))]))
+    requests = _requests(graphs)
+    sent = [(g, t) for request, _ in requests for g, batch in request for t in batch]
+    assert sorted(sent, key=str) == sorted(((g, t) for g, ts in graphs for t in ts), key=str)  # each once
+    for request, blanks in requests:
+        size = sum(len(batch) for _, batch in request)
+        assert size <= (4 if blanks else 5)
+        assert all(any(isinstance(n, ox.BlankNode) for t in batch for n in (t.subject, t.object)) == blanks
+                   for _, batch in request)
+    assert any(len(request) > 1 for request, _ in requests)  # several graphs in one request
+    assert len(requests) < 2 * len(graphs)
+    for g, ts in graphs:  # a blank node's two triples are in one batch of its own graph
+        batches = [batch for request, _ in requests for name, batch in request if name == g and ts[-1] in batch]
+        assert len(batches) == 1 and ts[-2] in batches[0]
+
+
+def test_dataset_of_a_query():
+    assert dataset_words("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }") == (False, True)
+    assert dataset_words("SELECT * FROM <urn:a> WHERE { ?s ?p ?o }") == (True, False)
+    assert dataset_words('SELECT * WHERE { ?s kmt:graph "GRAPH FROM" } # GRAPH') == (False, False)
+    be = RemoteBackend("http://127.0.0.1:9/sparql")
+    be._named = ["urn:g1", "urn:g2"]  # as read from the manifest of the last push
+    plain = be._query_data("SELECT * WHERE { ?s ?p ?o }")
+    assert plain["default-graph-uri"] == UNION_GRAPH and "named-graph-uri" not in plain
+    named = be._query_data("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert named["default-graph-uri"] == UNION_GRAPH and named["named-graph-uri"] == ["urn:g1", "urn:g2"]
+    own = be._query_data("SELECT * FROM NAMED <urn:g1> WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert set(own) == {"query"}
+    with pytest.raises(StoreError, match="not a graph of the last push"):
+        be.quads("urn:other")
 
 
 def test_bad_urls_and_registry():

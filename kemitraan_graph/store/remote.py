@@ -6,9 +6,20 @@ the embedded store's default graph (the set-union of every file plus the derived
 ONE graph, ``UNION_GRAPH``, and every query names that graph as its default graph
 (``default-graph-uri``): the server sees exactly the triples the embedded store answers from.
 
-Uploads use the Graph Store Protocol (``PUT`` replaces the graph, so a second push never
-duplicates) or, without a graph store URL, SPARQL Update (``DROP SILENT GRAPH`` + ``INSERT DATA``).
+``push`` also uploads every named graph of the embedded store under its own name (one per file,
+and the derived graph), and lists them in ``MANIFEST_GRAPH`` (``<UNION_GRAPH> dcterms:hasPart
+<graph>``; another union graph has its own list, ``manifest_of``). A query that uses ``GRAPH``
+names those graphs as its named graphs (``named-graph-uri``), so ``GRAPH ?g`` ranges over the
+project's graphs, as in the embedded store, and never over the union graph or the server's own
+graphs. A query with its own ``FROM``/``FROM NAMED`` is sent as it is.
+
+Uploads use the Graph Store Protocol (``PUT`` per graph replaces it, so a second push never
+duplicates; a graph over ``STORE_BATCH`` triples is PUT in part and POSTed in more parts) or,
+without a graph store URL, SPARQL Update (``DROP SILENT GRAPH`` + ``INSERT DATA``, many graphs per
+request). Graphs of an earlier push that the store no longer holds are dropped.
 Every failure of the connection or of the server becomes a one-line ``StoreError``.
+Blank nodes: a blank node in a file's graph and in the union is one node here, and may be two on
+the server (each PUT, or each update request, has its own); no library query joins graphs on one.
 """
 
 from __future__ import annotations
@@ -25,19 +36,33 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import QueryError, StoreError
-from ..namespaces import GRAPH, PREFIXES
+from ..namespaces import DCTERMS, GRAPH, PREFIXES
 from ..results import QueryResult
 from ..sparql_text import tokens
 from .base import Backend, from_ox, to_ox
 
 #: the one graph ``push`` writes and every query reads as its default graph
 UNION_GRAPH = str(GRAPH) + "union"
+
+
+def manifest_of(union: str) -> str:
+    """The graph that lists the named graphs pushed with ``union`` (``<union> dcterms:hasPart <g>``)."""
+    return union + "/pushed"
+
+
+MANIFEST_GRAPH = manifest_of(UNION_GRAPH)
+_HAS_PART = str(DCTERMS.hasPart)
+#: SPARQL Update operations (DROP) per request
+DROP_BATCH = 100
 #: seconds to wait for a server unless told otherwise
 DEFAULT_TIMEOUT = 60.0
 #: triples per SPARQL Update request (servers limit the size of one request; Virtuoso compiles
 #: each request to SQL and refuses one over 10,000 lines, which a blank-node template reaches soonest)
 UPDATE_BATCH = 2000
 BLANK_BATCH = 300
+#: triples per Graph Store request: a graph is PUT in one request up to this size, and the rest
+#: POSTed (added) in more (one request of 2M triples outlasts a 60 s timeout on a busy server)
+STORE_BATCH = 100_000
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 _GRAPH_MEDIA = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
@@ -54,6 +79,12 @@ def query_form(text: str) -> str:
         if kind == "word" and tok.upper() in _FORMS:
             return _FORMS[tok.upper()]
     return "select"
+
+
+def dataset_words(text: str) -> tuple[bool, bool]:
+    """Whether the query declares its own dataset (``FROM``), and whether it uses ``GRAPH``."""
+    words = {tok.upper() for kind, tok, _ in tokens(text) if kind == "word"}
+    return "FROM" in words, "GRAPH" in words
 
 
 def with_prefixes(text: str) -> str:
@@ -97,12 +128,16 @@ def parse_sparql_json(data: bytes) -> QueryResult:
     return QueryResult("select", names, rows)
 
 
-def _update_batches(triples: list[Any]) -> list[tuple[list[Any], bool]]:
-    """Triples in batches for SPARQL Update: ``(batch, has blank nodes)``.
+def _update_batches(triples: list[Any], named_size: int | None = None,
+                    blank_size: int | None = None) -> list[tuple[list[Any], bool]]:
+    """Triples in batches for SPARQL Update (or the Graph Store): ``(batch, has blank nodes)``,
+    at most ``named_size`` (default ``UPDATE_BATCH``) or ``blank_size`` (``BLANK_BATCH``) triples.
 
     A blank node is one node only within one request, so the triples that share blank nodes
     (a connected group) always travel in the same batch.
     """
+    named_size = named_size or UPDATE_BATCH
+    blank_size = blank_size or BLANK_BATCH
     parent: dict[Any, Any] = {}
 
     def find(x: Any) -> Any:
@@ -131,14 +166,46 @@ def _update_batches(triples: list[Any]) -> list[tuple[list[Any], bool]]:
     out: list[tuple[list[Any], bool]] = []
     batch: list[Any] = []
     for group in groups.values():
-        if batch and len(batch) + len(group) > BLANK_BATCH:
+        if batch and len(batch) + len(group) > blank_size:
             out.append((batch, True))
             batch = []
         batch += group
     if batch:
         out.append((batch, True))
-    out += [(named[i:i + UPDATE_BATCH], False) for i in range(0, len(named), UPDATE_BATCH)]
+    out += [(named[i:i + named_size], False) for i in range(0, len(named), named_size)]
     return out
+
+
+def _requests(graphs: list[tuple[str, list[Any]]]) -> list[tuple[list[tuple[str, list[Any]]], bool]]:
+    """The triples of many graphs as SPARQL Update requests: ``([(graph, batch), ...], blank nodes)``.
+
+    Each graph is cut by ``_update_batches``; batches of several graphs then share one request up
+    to the same sizes (``UPDATE_BATCH`` triples, or ``BLANK_BATCH`` with blank nodes), so a push of
+    many small files takes few requests."""
+    out: list[tuple[list[tuple[str, list[Any]]], bool]] = []
+    for blanks, limit in ((True, BLANK_BATCH), (False, UPDATE_BATCH)):
+        request: list[tuple[str, list[Any]]] = []
+        size = 0
+        for graph, triples in graphs:
+            for batch, with_blanks in _update_batches(triples):
+                if with_blanks != blanks:
+                    continue
+                if request and size + len(batch) > limit:
+                    out.append((request, blanks))
+                    request, size = [], 0
+                request.append((graph, batch))
+                size += len(batch)
+        if request:
+            out.append((request, blanks))
+    return out
+
+
+def _relabel(triples: list[Any], suffix: str) -> list[Any]:
+    """The triples with every blank node label suffixed (the same node within them, a new label)."""
+    def node(n: Any) -> Any:
+        return ox.BlankNode(n.value + suffix) if isinstance(n, ox.BlankNode) else n
+
+    return [ox.Triple(node(t.subject), t.predicate, node(t.object)) for t in triples]
 
 
 @dataclass
@@ -147,6 +214,8 @@ class PushReport:
     triples: int
     method: str  # "graph store" or "update"
     target: str
+    #: named graphs uploaded besides the union (one per file, and the derived graph)
+    graphs: int = 0
 
 
 class RemoteBackend(Backend):
@@ -168,6 +237,8 @@ class RemoteBackend(Backend):
         self._client: Any = None
         self._io: Any = None
         self._graphs: set[str] | None = None
+        self._named: list[str] | None = None
+        self.manifest = manifest_of(graph)
 
     # --- HTTP -------------------------------------------------------------------------------
     @property
@@ -192,7 +263,8 @@ class RemoteBackend(Backend):
             self._io = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kemitraan-remote")
         return self._io.submit(self.client.request, method, url, **kw).result()
 
-    def _request(self, method: str, url: str, *, query: bool = True, **kw: Any) -> Any:
+    def _request(self, method: str, url: str, *, query: bool = True, allow: frozenset[int] | set[int] = frozenset(),
+                 **kw: Any) -> Any:
         """One HTTP request; a failure becomes one line ``URL: what happened`` (QueryError while
         answering a query, so that it travels back from a worker process intact; else StoreError)."""
         import httpx
@@ -209,7 +281,7 @@ class RemoteBackend(Backend):
             raise fail(f"no answer within {self.timeout:g} s") from None
         except httpx.HTTPError as exc:
             raise fail(f"request failed: {_first_line(str(exc)) or type(exc).__name__}") from None
-        if resp.status_code >= 400:
+        if resp.status_code >= 400 and resp.status_code not in allow:
             detail = _STATUS.get(resp.status_code) or f"{resp.status_code} {resp.reason_phrase}"
             body = _first_line(resp.text)
             if resp.status_code == 400 and query:  # a query the server could not parse
@@ -227,8 +299,7 @@ class RemoteBackend(Backend):
         form = query_form(text)
         accept = ("application/n-triples, text/turtle;q=0.9" if form == "graph"
                   else "application/sparql-results+json")
-        data = {"query": with_prefixes(text), "default-graph-uri": self.graph}
-        resp = self._request("POST", self._query_url(), data=data, headers={"Accept": accept})
+        resp = self._request("POST", self._query_url(), data=self._query_data(text), headers={"Accept": accept})
         media = resp.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         try:
             if form != "graph":
@@ -240,6 +311,51 @@ class RemoteBackend(Backend):
             raise QueryError(f"the answer is not readable {media}: {_first_line(str(exc))}",
                              source=self.endpoint) from None
         return QueryResult("graph", ["subject", "predicate", "object"], rows).limited(limit)
+
+    def _query_data(self, text: str) -> dict[str, Any]:
+        """The form of a query: the pushed union as its default graph and, when it uses ``GRAPH``,
+        the pushed named graphs (the server's dataset otherwise holds other graphs, or none)."""
+        data: dict[str, Any] = {"query": with_prefixes(text)}
+        own_dataset, uses_graph = dataset_words(text)
+        if own_dataset:  # FROM / FROM NAMED: the query's own dataset, as in the embedded store
+            return data
+        data["default-graph-uri"] = self.graph
+        if uses_graph:
+            named = self.named_graphs()
+            if named:
+                data["named-graph-uri"] = named
+        return data
+
+    def named_graphs(self) -> list[str]:
+        """The named graphs of the last push (read once from its manifest graph; [] if none)."""
+        if self._named is None:
+            self._named = sorted(self._manifest(query=True))
+        return self._named
+
+    def _manifest(self, *, query: bool) -> set[str]:
+        """The graphs the manifest graph lists, asked with the query URL, else read by the graph
+        store URL (nothing to read: an empty set)."""
+        if self.endpoint:
+            text = f"SELECT ?g WHERE {{ GRAPH <{self.manifest}> {{ <{self.graph}> <{_HAS_PART}> ?g }} }}"
+            resp = self._request("POST", self.endpoint, query=query, data={"query": text},
+                                 headers={"Accept": "application/sparql-results+json"})
+            return {str(r[0]) for r in parse_sparql_json(resp.content).rows if isinstance(r[0], URIRef)}
+        if self.graph_store:
+            import httpx
+
+            try:
+                resp = self._send("GET", self.graph_store, params={"graph": self.manifest},
+                                  headers={"Accept": "application/n-triples"})
+            except httpx.HTTPError:
+                resp = None
+            if resp is None or resp.status_code != 200:
+                return set()  # an error worth a message shows up with the first upload
+            try:
+                return {t.object.value for t in ox.parse(resp.content, format=ox.RdfFormat.N_TRIPLES)
+                        if t.predicate.value == _HAS_PART and isinstance(t.object, ox.NamedNode)}
+            except (SyntaxError, ValueError):
+                return set()
+        return set()
 
     def graph_names(self) -> set[str]:
         """Graphs the server holds (asked once); FROM may name these."""
@@ -256,11 +372,15 @@ class RemoteBackend(Backend):
         return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def quads(self, graph: str):
-        if graph != self.graph:
-            raise StoreError(f"only the pushed graph <{self.graph}> is read from a remote store")
+        """The triples of the pushed union, or of one of the pushed named graphs."""
         g = ox.NamedNode(graph)
-        return (ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)
-                for s, p, o in self.execute("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").rows)
+        if graph == self.graph:
+            text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        elif graph in self.named_graphs():
+            text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        else:
+            raise StoreError(f"<{graph}> is not a graph of the last push to this server")
+        return (ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in self.execute(text).rows)
 
     # --- what a remote store does not do here ----------------------------------------------
     @property
@@ -294,29 +414,53 @@ class RemoteBackend(Backend):
 
     # --- push --------------------------------------------------------------------------------
     def push(self, source: Backend) -> PushReport:
-        """Replace ``UNION_GRAPH`` on the server with the default graph of ``source`` (a set)."""
-        triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o))
-                   for s, p, o in source.execute("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").rows]
+        """Replace ``UNION_GRAPH`` on the server with the default graph of ``source`` (a set), and
+        each named graph of ``source`` with its triples; drop the graphs of an earlier push that
+        ``source`` no longer holds; then record the graphs in the manifest graph."""
+        union = [ox.Triple(to_ox(s), to_ox(p), to_ox(o))
+                 for s, p, o in source.execute("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").rows]
+        reserved = {self.graph, self.manifest}
+        named = sorted(g for g in source.graph_names() if g not in reserved)
+        graphs = [(self.graph, union)] + [
+            (g, [ox.Triple(q.subject, q.predicate, q.object) for q in source.quads(g)]) for g in named]
+        stale = sorted(self._manifest(query=False) - set(named) - reserved)
+        manifest = [ox.Triple(ox.NamedNode(self.graph), ox.NamedNode(_HAS_PART), ox.NamedNode(g)) for g in named]
         if self.graph_store:
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-            self._request("PUT", self.graph_store, query=False, params={"graph": self.graph}, content=body,
-                          headers={"Content-Type": "application/n-triples"})
+            for graph, triples in [*graphs, (self.manifest, manifest)]:
+                batches = [batch for batch, _ in _update_batches(triples, STORE_BATCH, STORE_BATCH)] or [[]]
+                for i, batch in enumerate(batches):  # PUT replaces the graph, POST adds the rest to it
+                    body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
+                    self._request("POST" if i else "PUT", self.graph_store, query=False, params={"graph": graph},
+                                  content=body, headers={"Content-Type": "application/n-triples"})
+            for graph in stale:
+                self._request("DELETE", self.graph_store, query=False, params={"graph": graph},
+                              allow={404})
             method, target = "graph store", self.graph_store
         else:
             target = self.update_endpoint or self._query_url()
-            self._update(target, f"DROP SILENT GRAPH <{self.graph}>")
-            for batch, with_blanks in _update_batches(triples):
-                chunk = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-                # INSERT DATA may not hold blank nodes on every server (Virtuoso); a template may
-                head, tail = ("INSERT", " WHERE {}") if with_blanks else ("INSERT DATA", "")
-                self._update(target, f"{head} {{ GRAPH <{self.graph}> {{\n{chunk}\n}} }}{tail}")
+            drops = [g for g, _ in graphs] + stale + [self.manifest]
+            for i in range(0, len(drops), DROP_BATCH):
+                self._update(target, " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in drops[i:i + DROP_BATCH]))
+            for request, with_blanks in _requests([*graphs, (self.manifest, manifest)]):
+                # a blank node label once per request (Virtuoso refuses one in two operations)
+                blocks = [f"GRAPH <{g}> {{\n" + ox.serialize(_relabel(batch, f"g{i}") if with_blanks else batch,
+                                                             format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+                          + "}" for i, (g, batch) in enumerate(request)]
+                if with_blanks:
+                    # INSERT DATA may not hold blank nodes on every server (Virtuoso); a template may,
+                    # one graph per template (Virtuoso 7.2 fails on a blank node in a template of two)
+                    text = " ;\n".join(f"INSERT {{ {block} }} WHERE {{}}" for block in blocks)
+                else:
+                    text = "INSERT DATA {\n" + "\n".join(blocks) + "\n}"
+                self._update(target, text)
             method = "update"
         self._graphs = None
-        return PushReport(self.graph, len(triples), method, target)
+        self._named = None
+        return PushReport(self.graph, len(union), method, target, len(named))
 
     def _update(self, url: str, text: str) -> None:
         self._request("POST", url, query=False, data={"update": text})
 
 
-__all__ = ["DEFAULT_TIMEOUT", "UNION_GRAPH", "PushReport", "RemoteBackend", "parse_sparql_json", "query_form",
-           "with_prefixes"]
+__all__ = ["DEFAULT_TIMEOUT", "MANIFEST_GRAPH", "UNION_GRAPH", "PushReport", "RemoteBackend", "dataset_words",
+           "manifest_of", "parse_sparql_json", "query_form", "with_prefixes"]
