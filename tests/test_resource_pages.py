@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -24,7 +21,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from kemitraan_graph.serve.app import CSP
 
-from .helpers import ROOT, SMALL, kemitraan_exe
+from .helpers import ROOT, SMALL, kemitraan_server
 
 ID = "https://w3id.org/kemitraan/id/"
 KMT = "https://w3id.org/kemitraan/ontology#"
@@ -42,46 +39,14 @@ RESOURCES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def resource_server(*options: str) -> Iterator[str]:
     """``kemitraan serve`` on the small fixture + the hostile actor; stopped afterwards."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         extra = Path(tmp) / "hostile.ttl"
         extra.write_text(HOSTILE_TTL, encoding="utf-8")
-        log = Path(tmp) / "log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [kemitraan_exe(), "-q", "--no-bundled", "--data", str(SMALL), "--data", str(extra), "serve",
-                 "--host", "127.0.0.1", "--port", str(port), *options],
-                stdout=out, stderr=out, stdin=subprocess.DEVNULL, cwd=ROOT)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(log.read_text(errors="replace"))
-                try:
-                    with urllib.request.urlopen(base + "/queries", timeout=2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
+        with kemitraan_server([SMALL, extra], *options) as base:
             yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import subprocess
-import tempfile
 import threading
 import time
 import urllib.error
@@ -18,7 +15,6 @@ import urllib.parse
 import urllib.request
 import xml.dom.minidom
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from rdflib import Graph
@@ -34,7 +30,7 @@ from kemitraan_graph.runner import UPDATES_GRAPH
 from kemitraan_graph.serve import is_loopback
 from kemitraan_graph.serve.negotiation import choose_format
 
-from .helpers import ROOT, SMALL, kemitraan_exe
+from .helpers import ROOT, SMALL, kemitraan_server
 
 CASES = "SELECT ?case ?label WHERE { ?case a kmt:Partnership ; rdfs:label ?label } ORDER BY ?case ?label"
 ROAD = "https://w3id.org/kemitraan/id/case/test-road"
@@ -43,44 +39,9 @@ CONSTRUCT = f"CONSTRUCT {{ <{ROAD}> ?p ?o }} WHERE {{ <{ROAD}> ?p ?o FILTER(isIR
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def running_server(*options: str) -> Iterator[str]:
+def running_server(*options: str):
     """``kemitraan serve`` on the small fixture at a free loopback port; always stopped afterwards."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            [kemitraan_exe(), "-q", "--no-bundled", "--data", str(SMALL), "serve", "--host", "127.0.0.1",
-             "--port", str(port), *options], stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    pytest.fail(f"server exited with {proc.returncode}: {log.read().decode(errors='replace')}")
-                try:
-                    with urllib.request.urlopen(base + "/queries", timeout=2) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail("server did not answer within 30 s")
-                time.sleep(0.05)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+    return kemitraan_server([SMALL], *options)
 
 
 @pytest.fixture(scope="module")

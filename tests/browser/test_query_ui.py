@@ -7,19 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import tempfile
-import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURES, ROOT, SMALL, kemitraan_exe
-from tests.test_serve import _free_port
+from tests.helpers import FIXTURES, SMALL, kemitraan_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,38 +21,9 @@ ID = "https://w3id.org/kemitraan/id/"
 XSS = FIXTURES / "network" / "xss.ttl"
 
 
-@contextmanager
-def ui_server(*data: Path) -> Iterator[str]:
+def ui_server(*data: Path):
     """``kemitraan serve --no-bundled`` on ``data`` at a free loopback port; stopped afterwards."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    args = [kemitraan_exe(), "-q", "--no-bundled"]
-    for d in data:
-        args += ["--data", str(d)]
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen([*args, "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                stdout=log, stderr=log, stdin=subprocess.DEVNULL, cwd=ROOT)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    pytest.fail(f"server exited with {proc.returncode}: {log.read().decode(errors='replace')}")
-                try:
-                    with urllib.request.urlopen(base + "/queries", timeout=2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.1)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+    return kemitraan_server(list(data))
 
 
 class Watch:
