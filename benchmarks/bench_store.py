@@ -97,7 +97,7 @@ def main() -> None:
             raw.load(path=str(f), to_graph=ox.DefaultGraph())
         t_raw = time.perf_counter() - t0
         t0 = time.perf_counter()
-        for update in derivation_updates(functools.partial(_raw_select, raw)):
+        for update in derivation_updates(functools.partial(_raw_select, raw), named=False):
             raw.update(update, prefixes=PREFIXES)
         t_raw_derive = time.perf_counter() - t0
         queries = {name: (inject_values(q.text, q.bind({})), q.bind({})) for name, q in kg.library.items()}

@@ -1,8 +1,9 @@
 """Entailments: the derived graph every query sees, and the RDFS / OWL-RL closure on demand.
 
 ``derive`` materialises, at load time, the entailments that make ordinary queries right
-(``?c a kmt:Partnership`` finds every case; ``?a a foaf:Agent`` every agent) into
-``DERIVED_GRAPH`` and the union. ``closure`` computes a full RDFS or OWL-RL closure with owlrl,
+(``?c a kmt:Partnership`` finds every case; ``?a a foaf:Agent`` every agent) into the union
+(and ``DERIVED_GRAPH``, unless the store ``derives_into_union``: then that graph is the union's
+triples that no file states). ``closure`` computes a full RDFS or OWL-RL closure with owlrl,
 for export; it never enters the store unless ``infer`` is asked for.
 """
 
@@ -20,18 +21,19 @@ REASONERS = ("rdfs", "owlrl")
 
 @dataclass(frozen=True)
 class Rule:
-    """An entailment as a SPARQL update that adds what ``where`` entails to the derived graph and to
-    the union. ``split`` is a SELECT of one variable of ``where``: the rule then runs once per value
-    (a VALUES clause), so that the engine never holds every new triple of a large rule at once (at
-    30k cases, rdf:type up the class tree adds a million triples; in one update its peak memory was
-    190 MB above the store's)."""
+    """An entailment as a SPARQL update that adds what ``where`` entails to the union (and, with
+    ``named``, to the derived graph). ``split`` is a SELECT of one variable of ``where``: the rule
+    then runs once per value (a VALUES clause), so that the engine never holds every new triple of
+    a large rule at once (at 30k cases, rdf:type up the class tree adds a million triples; in one
+    update its peak memory was 190 MB above the store's)."""
 
     template: str
     where: str
     split: str | None = None
 
-    def update(self, values: str = "") -> str:
-        return (f"INSERT {{ GRAPH <{DERIVED_GRAPH}> {{ {self.template} }} {self.template} }} "
+    def update(self, values: str = "", *, named: bool = True) -> str:
+        derived = f"GRAPH <{DERIVED_GRAPH}> {{ {self.template} }} " if named else ""
+        return (f"INSERT {{ {derived}{self.template} }} "
                 f"WHERE {{ {values} {self.where} FILTER NOT EXISTS {{ {self.template} }} }}")
 
 
@@ -55,27 +57,29 @@ RULES: tuple[Rule, ...] = (_CHAIN, _SUBPROPERTY, _INVERSE, _SUBPROPERTY, _INVERS
 DERIVATION: tuple[str, ...] = tuple(rule.update() for rule in RULES)
 
 
-def derivation_updates(select: Callable[[str], Iterable[str]]) -> Iterator[str]:
+def derivation_updates(select: Callable[[str], Iterable[str]], *, named: bool = True) -> Iterator[str]:
     """The updates of :data:`RULES` in order, split rules once per value; ``select(query)`` gives the
-    IRIs a split's SELECT finds (it runs when the update before it has been applied)."""
+    IRIs a split's SELECT finds (it runs when the update before it has been applied). ``named``:
+    the derived triples go to ``DERIVED_GRAPH`` as well as the union."""
     for rule in RULES:
         if rule.split is None:
-            yield rule.update()
+            yield rule.update(named=named)
             continue
         var = rule.split.split()[2]  # "SELECT DISTINCT ?var { ... }"
         for iri in sorted(select(rule.split)):
-            yield rule.update(f"VALUES {var} {{ <{iri}> }}")
+            yield rule.update(f"VALUES {var} {{ <{iri}> }}", named=named)
 
 
 def derive(backend: Backend) -> None:
-    """Replace the derived graph with the entailments of the loaded graphs (into the union too)."""
+    """Replace the derived entailments with those of the loaded graphs (see the module's doc)."""
     backend.drop_graph(str(DERIVED_GRAPH))
 
     def select(query: str) -> list[str]:
         return [str(row[0]) for row in backend.execute(query).rows if isinstance(row[0], URIRef)]
 
-    for update in derivation_updates(select):
+    for update in derivation_updates(select, named=not backend.derives_into_union):
         backend.run_update(update)
+    backend.mark_derived()
 
 
 def drop_derived(backend: Backend) -> None:

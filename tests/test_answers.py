@@ -104,6 +104,47 @@ def test_an_unchanged_store_reopens_without_writing(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in stamp} == stamp
 
 
+def test_derived_triples_are_stored_once_and_still_listed_as_the_derived_graph(tmp_path):
+    """Memory: an entailment is one quad (the union's), not two; the Python side still sees the
+    derived graph (export --inferred and validation read it), and GRAPH ?g names only files."""
+    import pyoxigraph as ox
+
+    from kemitraan_graph.namespaces import DERIVED_GRAPH, KMT, RDF
+
+    from .helpers import SMALL
+
+    with KnowledgeGraph.load([SMALL], bundled=False) as kg:
+        case = kg.query("SELECT ?c WHERE { ?c a kmt:TripleHelixPartnership }").rows[0][0]
+        quads = list(kg.backend.ox.quads_for_pattern(ox.NamedNode(str(case)), ox.NamedNode(str(RDF.type)),
+                                                     ox.NamedNode(str(KMT.Partnership)), None))
+        assert [q.graph_name for q in quads] == [ox.DefaultGraph()]
+        assert str(DERIVED_GRAPH) in kg.backend.graph_names()
+        derived = {(q.subject.value, q.predicate.value, q.object.value) for q in kg.backend.quads(str(DERIVED_GRAPH))}
+        assert (str(case), str(RDF.type), str(KMT.Partnership)) in derived
+        assert not any(p == str(RDF.type) and o == str(KMT.TripleHelixPartnership) for _s, p, o in derived)
+        graphs = {str(g) for (g,) in kg.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
+        assert graphs == {str(g) for g in kg.file_graphs()}
+        assert f"<{case}> <{RDF.type}> <{KMT.Partnership}>" in kg.export("ntriples", inferred=True).decode()
+        assert f"<{case}> <{RDF.type}> <{KMT.Partnership}>" not in kg.export("ntriples").decode()
+
+
+def test_a_persistent_store_remembers_whether_it_holds_the_entailments(tmp_path):
+    from .helpers import SMALL
+
+    store = tmp_path / "store"
+    with KnowledgeGraph.load([SMALL], bundled=False, store=store) as kg:
+        assert scalar(kg, PARTNERSHIPS) == 2
+    with KnowledgeGraph.load([SMALL], bundled=False, store=store, asserted=True) as kg:
+        assert scalar(kg, PARTNERSHIPS) == 0 and scalar(kg, CASES) == 2
+    with KnowledgeGraph.load([SMALL], bundled=False, store=store, read_only=True) as kg:
+        assert scalar(kg, PARTNERSHIPS) == 0  # read-only: used as it was left
+    with KnowledgeGraph.load([SMALL], bundled=False, store=store) as kg:  # unchanged files, but no entailments
+        assert kg.load_report.loaded == [] and scalar(kg, PARTNERSHIPS) == 2
+    with KnowledgeGraph.load([SMALL], bundled=False, store=store, read_only=True) as kg:
+        assert scalar(kg, PARTNERSHIPS) == 2
+        assert scalar(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?c kmt:hasPartner ?a }") > 2  # the chain
+
+
 def test_export_inferred_changes_no_later_answer(tmp_path):
     from .helpers import SMALL
 

@@ -21,9 +21,9 @@ def remote_options(endpoint: str | None, update_endpoint: str | None,
 def push(env: Env) -> None:
     """Upload the ontology, the data and the derived triples to the SPARQL server of --endpoint.
 
-    The union of everything is the graph every remote query reads as its default graph; each
-    file's graph and the derived graph are uploaded too, under their own names (GRAPH ?g names
-    the file, as here). With --graph-store each graph is PUT (Graph Store Protocol), else written
+    The union of everything (the derived entailments included) is the graph every remote query
+    reads as its default graph; each file's graph is uploaded too, under its own name (GRAPH ?g
+    names the file, as here). With --graph-store each graph is PUT (Graph Store Protocol), else written
     by SPARQL Update (--update-endpoint, or --endpoint). A second push replaces each graph, never
     duplicates it, and drops the graphs of files that are gone.
     """
@@ -31,4 +31,4 @@ def push(env: Env) -> None:
         raise CommandError("push needs a server: give --endpoint URL (and --graph-store or --update-endpoint)")
     report = env.kg(local=True).push(**env.remote)
     env.say(f"pushed {report.triples} triples into <{report.graph}> and {report.graphs} named graphs "
-            f"(one per file, and the derived graph) at {report.target} ({report.method})")
+            f"(one per file) at {report.target} ({report.method})")

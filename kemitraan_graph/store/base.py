@@ -141,6 +141,16 @@ class Backend(ABC):
         """The store as a forked worker process should use it (itself, unless a handle can't be shared)."""
         return self
 
+    #: where the derived entailments go (``inference.derive``): False, into the named graph
+    #: ``DERIVED_GRAPH`` and the union; True, into the union (the default graph) only, and
+    #: ``quads(DERIVED_GRAPH)`` gives the union's triples that no named graph states (one copy of
+    #: each entailment instead of two: at 1M file triples that is a quarter of the store's memory)
+    derives_into_union: bool = False
+
+    def mark_derived(self) -> None:  # noqa: B027 - optional hook
+        """The entailments are complete (``derives_into_union`` stores record it: the derived
+        graph is then listed by ``graph_names``; ``drop_graph(DERIVED_GRAPH)`` forgets it)."""
+
     #: whether ``apply_changes`` is implemented (the server's SPARQL Update needs it)
     accepts_updates: bool = False
 

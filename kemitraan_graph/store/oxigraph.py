@@ -6,6 +6,10 @@ Set semantics: every file is a named graph, and the store's default graph holds 
 them as a set (a triple stated in two files, or stated and derived, is there once). Queries run
 on that default graph, not on Oxigraph's "default graph as union", which evaluates the union as a
 multiset of quads (a triple in two files would count twice). ``GRAPH ?g`` still names the file.
+
+The derived entailments live in the default graph only (``derives_into_union``): they are the
+triples of the union that no named graph states, so the store holds each once, not twice; the
+Python side (``graph_names``, ``quads``) still shows them as the graph ``DERIVED_GRAPH``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from ..errors import LoadError, QueryError, StoreError
-from ..namespaces import PREFIXES
+from ..namespaces import DERIVED_GRAPH, PREFIXES
 from ..results import QueryResult
 from ..sparql_text import describe_syntax_error
 from .base import Backend, _clean_message, from_ox, syntax_position, to_ox
@@ -41,6 +45,8 @@ class OxigraphBackend(Backend):
         #: opened with --read-only: this process never writes to it
         self.never_write = read_only
         self._dataset: Dataset | None = None
+        #: the entailments in the default graph are complete (kept beside a persistent store's data)
+        self._derived = self.persistent and (Path(path) / DERIVED_MARKER).is_file()
         if self.persistent and not read_only and not is_store_folder(Path(path)):
             from ..atomic import write_text
 
@@ -83,17 +89,36 @@ class OxigraphBackend(Backend):
         return int(next(iter(res))[0].value)
 
     def drop_graph(self, graph: str) -> None:
-        """Remove a named graph, and from the union the triples that no other graph states."""
+        """Remove a named graph, and from the union the triples that no other graph states.
+        ``DERIVED_GRAPH``: remove the derived entailments (the union's triples no graph states)."""
         self.generation += 1
         self._writable()
         node = ox.NamedNode(graph)
-        if self.ox.contains_named_graph(node):
+        if graph == str(DERIVED_GRAPH):
+            self._derived = False
+            if self.persistent:
+                (Path(self.path) / DERIVED_MARKER).unlink(missing_ok=True)  # first: a crash re-derives
+        if self.ox.contains_named_graph(node):  # (a store built before 0.5 kept a derived graph too)
             self.ox.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
                            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{graph}>) }} }}")
             self.ox.remove_graph(node)
+        if graph == str(DERIVED_GRAPH):
+            self.ox.update(f"DELETE {{ ?s ?p ?o }} WHERE {_UNION_ONLY}")
+
+    derives_into_union = True
+
+    def mark_derived(self) -> None:
+        self._derived = True
+        if self.persistent:
+            from ..atomic import write_text
+
+            self.ox.flush()
+            write_text(Path(self.path) / DERIVED_MARKER,
+                       "The default graph holds the derived entailments: the triples no named graph states.\n")
 
     def graph_names(self) -> set[str]:
-        return {g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)}
+        names = {g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)}
+        return names | {str(DERIVED_GRAPH)} if self._derived else names
 
     def execute(self, text: str, *, limit: int | None = None) -> QueryResult:
         try:
@@ -122,7 +147,11 @@ class OxigraphBackend(Backend):
         self.ox.extend(quads)
 
     def quads(self, graph: str):
-        return self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        node = ox.NamedNode(graph)
+        if graph == str(DERIVED_GRAPH) and not self.ox.contains_named_graph(node):
+            return (ox.Quad(row[0], row[1], row[2], node)
+                    for row in self.ox.query(f"SELECT ?s ?p ?o WHERE {_UNION_ONLY}"))
+        return self.ox.quads_for_pattern(None, None, None, node)
 
     accepts_updates = True
 
@@ -231,6 +260,7 @@ class OxigraphBackend(Backend):
         worker = object.__new__(OxigraphBackend)
         worker.ox = ox.Store.read_only(str(self.path))
         worker.persistent, worker.path, worker.read_only, worker._dataset = True, self.path, True, None
+        worker._derived = self._derived
         worker.prefixes = self.prefixes
         return worker
 
@@ -250,6 +280,10 @@ class OxigraphBackend(Backend):
 
 #: the file that marks a folder as a store of ours (graph -> sha256 of its file)
 STORE_MARKER = "kemitraan-files.json"
+#: the file that says the store's derived entailments are complete
+DERIVED_MARKER = "kemitraan-derived.txt"
+#: the derived triples: in the union (the default graph), stated by no named graph
+_UNION_ONLY = "{ ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
 
 
 def is_store_folder(path: Path) -> bool:

@@ -6,12 +6,13 @@ the embedded store's default graph (the set-union of every file plus the derived
 ONE graph, ``UNION_GRAPH``, and every query names that graph as its default graph
 (``default-graph-uri``): the server sees exactly the triples the embedded store answers from.
 
-``push`` also uploads every named graph of the embedded store under its own name (one per file,
-and the derived graph), and lists them in ``MANIFEST_GRAPH`` (``<UNION_GRAPH> dcterms:hasPart
-<graph>``; another union graph has its own list, ``manifest_of``). A query that uses ``GRAPH``
-names those graphs as its named graphs (``named-graph-uri``), so ``GRAPH ?g`` ranges over the
-project's graphs, as in the embedded store, and never over the union graph or the server's own
-graphs. A query with its own ``FROM``/``FROM NAMED`` is sent as it is.
+``push`` also uploads every named graph of the embedded store under its own name (one per file; the
+derived entailments are in the union only, as in the embedded store), and lists them in
+``MANIFEST_GRAPH`` (``<UNION_GRAPH> dcterms:hasPart <graph>``; another union graph has its own
+list, ``manifest_of``). A query that uses ``GRAPH`` names those graphs as its named graphs
+(``named-graph-uri``), so ``GRAPH ?g`` ranges over the project's graphs, as in the embedded store,
+and never over the union graph or the server's own graphs. A query with its own ``FROM``/``FROM
+NAMED`` is sent as it is.
 
 Uploads use the Graph Store Protocol (``PUT`` per graph replaces it, so a second push never
 duplicates; a graph over ``STORE_BATCH`` triples is PUT in part and POSTed in more parts) or,
@@ -36,7 +37,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import QueryError, StoreError
-from ..namespaces import DCTERMS, GRAPH, PREFIXES
+from ..namespaces import DCTERMS, DERIVED_GRAPH, GRAPH, PREFIXES
 from ..results import QueryResult
 from ..sparql_text import tokens
 from .base import Backend, from_ox, to_ox
@@ -214,7 +215,7 @@ class PushReport:
     triples: int
     method: str  # "graph store" or "update"
     target: str
-    #: named graphs uploaded besides the union (one per file, and the derived graph)
+    #: named graphs uploaded besides the union (one per file)
     graphs: int = 0
 
 
@@ -419,11 +420,14 @@ class RemoteBackend(Backend):
         ``source`` no longer holds; then record the graphs in the manifest graph."""
         union = [ox.Triple(to_ox(s), to_ox(p), to_ox(o))
                  for s, p, o in source.execute("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").rows]
-        reserved = {self.graph, self.manifest}
+        # the derived graph is not a graph of its own (the union's triples that no file states):
+        # remotely too, GRAPH ?g names the files, and the entailments are in the union
+        reserved = {self.graph, self.manifest, str(DERIVED_GRAPH)}
         named = sorted(g for g in source.graph_names() if g not in reserved)
         graphs = [(self.graph, union)] + [
             (g, [ox.Triple(q.subject, q.predicate, q.object) for q in source.quads(g)]) for g in named]
-        stale = sorted(self._manifest(query=False) - set(named) - reserved)
+        # graphs of an earlier push that are gone (a derived graph that an earlier version pushed too)
+        stale = sorted(self._manifest(query=False) - set(named) - {self.graph, self.manifest})
         manifest = [ox.Triple(ox.NamedNode(self.graph), ox.NamedNode(_HAS_PART), ox.NamedNode(g)) for g in named]
         if self.graph_store:
             for graph, triples in [*graphs, (self.manifest, manifest)]:
