@@ -126,6 +126,15 @@ def test_derived_triples_are_stored_once_and_still_listed_as_the_derived_graph(t
         assert graphs == {str(g) for g in kg.file_graphs()}
         assert f"<{case}> <{RDF.type}> <{KMT.Partnership}>" in kg.export("ntriples", inferred=True).decode()
         assert f"<{case}> <{RDF.type}> <{KMT.Partnership}>" not in kg.export("ntriples").decode()
+        # deriving again, or dropping the entailments, leaves the union the set of the files' graphs (+ them)
+        from kemitraan_graph.inference import derive, drop_derived
+
+        size, stated = len(kg), len(kg.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        derive(kg.backend)
+        assert len(kg) == size and scalar(kg, PARTNERSHIPS) == 2
+        drop_derived(kg.backend)
+        assert len(kg) == stated < size and scalar(kg, PARTNERSHIPS) == 0
+        assert str(DERIVED_GRAPH) not in kg.backend.graph_names()
 
 
 def test_a_persistent_store_remembers_whether_it_holds_the_entailments(tmp_path):

@@ -47,6 +47,8 @@ class OxigraphBackend(Backend):
         self._dataset: Dataset | None = None
         #: the entailments in the default graph are complete (kept beside a persistent store's data)
         self._derived = self.persistent and (Path(path) / DERIVED_MARKER).is_file()
+        #: the union may hold triples that no named graph states (a derivation, maybe cut short)
+        self._union_only = self.persistent
         if self.persistent and not read_only and not is_store_folder(Path(path)):
             from ..atomic import write_text
 
@@ -95,15 +97,27 @@ class OxigraphBackend(Backend):
         self._writable()
         node = ox.NamedNode(graph)
         if graph == str(DERIVED_GRAPH):
-            self._derived = False
-            if self.persistent:
-                (Path(self.path) / DERIVED_MARKER).unlink(missing_ok=True)  # first: a crash re-derives
-        if self.ox.contains_named_graph(node):  # (a store built before 0.5 kept a derived graph too)
+            self._drop_derived()
+        elif self.ox.contains_named_graph(node):
             self.ox.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
                            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{graph}>) }} }}")
             self.ox.remove_graph(node)
-        if graph == str(DERIVED_GRAPH):
-            self.ox.update(f"DELETE {{ ?s ?p ?o }} WHERE {_UNION_ONLY}")
+
+    def _drop_derived(self) -> None:
+        """The union becomes the set of the named graphs again: ``CLEAR DEFAULT`` and an ``ADD`` per
+        graph, in one update (one transaction), 4x faster than deleting the triples no graph
+        states; skipped when nothing can have been derived (a new in-memory store's first load)."""
+        self._derived = False
+        if self.persistent:
+            (Path(self.path) / DERIVED_MARKER).unlink(missing_ok=True)  # first: a crash re-derives
+        node = ox.NamedNode(str(DERIVED_GRAPH))
+        if self.ox.contains_named_graph(node):  # a store built before 0.5 kept a derived graph
+            self.ox.remove_graph(node)
+            self._union_only = True
+        if self._union_only:
+            graphs = [g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)]
+            self.ox.update(" ;\n".join(["CLEAR DEFAULT", *(f"ADD <{g}> TO DEFAULT" for g in graphs)]))
+            self._union_only = False
 
     derives_into_union = True
 
@@ -134,6 +148,7 @@ class OxigraphBackend(Backend):
     def run_update(self, text: str) -> None:
         self.generation += 1
         self._writable()
+        self._union_only = True  # (an internal update: a derivation, or a MOVE of a graph)
         self.ox.update(text, prefixes=self.prefixes)
 
     def add_triples(self, triples, graph: str) -> None:
