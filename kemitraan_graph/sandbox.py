@@ -30,7 +30,7 @@ from typing import Any
 from .errors import QueryCrashed, QueryError, QueryRefused, QueryTimeout
 from .guard import no_network
 from .results import QueryResult
-from .store import Backend
+from .store import Backend, decode_result
 
 #: memory a query may use on top of what the process holds already (MiB)
 DEFAULT_MAX_MEMORY_MB = 4096
@@ -104,10 +104,10 @@ def _serve(backend: Backend, requests: int, replies: int, max_memory: int | None
             if failure:
                 reply: tuple = failure
             elif allow_network:
-                reply = ("ok", engine.execute(text, limit=limit))
+                reply = ("ok", engine.execute_encoded(text, limit=limit))
             else:
                 with no_network():  # a last line of defence for engines that evaluate in Python
-                    reply = ("ok", engine.execute(text, limit=limit))
+                    reply = ("ok", engine.execute_encoded(text, limit=limit))
         except BaseException as exc:  # sent back, raised in the parent
             reply = _error_payload(exc)
         try:
@@ -183,7 +183,7 @@ class Worker:
             raise QueryCrashed(_death(status, self.max_memory), source=source) from None
         reply = pickle.loads(body)
         if reply[0] == "ok":
-            return reply[1]
+            return reply[1] if isinstance(reply[1], QueryResult) else decode_result(reply[1])
         _kind, cls_name, message, line, column, src = reply
         cls = _ERRORS.get(cls_name, QueryError)
         raise cls(message, line, column, src or source)

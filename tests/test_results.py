@@ -169,3 +169,46 @@ def test_the_cli_time_limit_covers_writing_and_leaves_the_file_alone(runner, tmp
     assert "time limit ran out while the answer was being written" in out.output
     assert target.read_text() == "old answer\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temp file left
+
+
+_LEXICAL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+_OX_TERMS = st.one_of(
+    st.builds(lambda s: ("iri", f"https://e.org/{s}"), st.text("abcxyz0-9_", max_size=8)),
+    st.builds(lambda v, lang: ("lang", v, lang), _LEXICAL, st.sampled_from(["en", "id", "en-gb"])),
+    st.builds(lambda v, dt: ("typed", v, dt), _LEXICAL,
+              st.sampled_from([str(XSD.string), str(XSD.integer), str(XSD.date), str(XSD.decimal), "https://e.org/dt"])),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_OX_TERMS, st.booleans()), min_size=0, max_size=12))
+def test_a_result_sent_by_a_worker_equals_the_one_made_here(values):
+    """``encode_result``/``decode_result`` (what a worker process sends) give the same rows, term for
+    term and type for type, as converting in place; unbound values stay None."""
+    import pyoxigraph as ox
+
+    from kemitraan_graph.store.base import decode_result, encode_result, from_ox
+
+    def term(spec):
+        if spec[0] == "iri":
+            return ox.NamedNode(spec[1])
+        if spec[0] == "lang":
+            return ox.Literal(spec[1], language=spec[2])
+        return ox.Literal(spec[1], datatype=ox.NamedNode(spec[2]))
+
+    store = ox.Store()
+    for i, (spec, bound) in enumerate(values):
+        s = ox.NamedNode(f"https://e.org/s{i}")
+        store.add(ox.Quad(s, ox.NamedNode("https://e.org/row"), ox.Literal(str(i))))
+        if bound:
+            store.add(ox.Quad(s, ox.NamedNode("https://e.org/v"), term(spec)))
+    text = "SELECT ?s ?v WHERE { ?s <https://e.org/row> ?i OPTIONAL { ?s <https://e.org/v> ?v } } ORDER BY ?i"
+    here = QueryResult.from_oxigraph(store.query(text), from_ox)
+    sent = decode_result(encode_result(store.query(text)))
+    assert sent.vars == here.vars == ["s", "v"] and sent.rows == here.rows
+    assert [tuple(type(x) for x in r) for r in sent.rows] == [tuple(type(x) for x in r) for r in here.rows]
+    assert [r[1].datatype if isinstance(r[1], Literal) else None for r in sent.rows] == [
+        r[1].datatype if isinstance(r[1], Literal) else None for r in here.rows]
+    assert sum(r[1] is None for r in sent.rows) == sum(not bound for _spec, bound in values)
+    ask = "ASK { ?s <https://e.org/v> ?v }"
+    assert decode_result(encode_result(store.query(ask))).boolean is any(b for _s, b in values)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import StoreError
-from .base import Backend, from_ox, syntax_position, to_ox
+from .base import Backend, decode_result, from_ox, syntax_position, to_ox
 
 
 def _oxigraph(path: str | Path | None = None, *, read_only: bool = False) -> Backend:
@@ -52,4 +52,5 @@ def open_backend(name: str = DEFAULT_BACKEND, path: str | Path | None = None, **
     return factory(path, **{k: v for k, v in options.items() if v})
 
 
-__all__ = ["BACKENDS", "DEFAULT_BACKEND", "Backend", "from_ox", "open_backend", "syntax_position", "to_ox"]
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "Backend", "decode_result", "from_ox", "open_backend", "syntax_position",
+           "to_ox"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,69 @@ def from_ox(term: Any) -> Node | None:
     if kind is ox.DefaultGraph:
         return DATASET_DEFAULT_GRAPH_ID
     raise TypeError(f"unsupported term {term!r}")
+
+
+def _node(kind: str, value: str, extra: str | None) -> Node:
+    """A term from its ``encode_result`` parts."""
+    if kind == "I":
+        return _iri(value)
+    if kind == "L":
+        return Literal(value, lang=extra)
+    if kind == "T":
+        if extra == _XSD_STRING:
+            return Literal(value)
+        iri = _DATATYPES.get(extra)
+        if iri is None:
+            iri = _DATATYPES.setdefault(extra, _iri(extra))
+        return Literal(value, datatype=iri)
+    return BNode(value)
+
+
+def _parts(term: Any) -> tuple[str, str, str | None]:
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return ("I", term.value, None)
+    if kind is ox.Literal:
+        return ("L", term.value, term.language) if term.language else ("T", term.value, term.datatype.value)
+    if kind is ox.BlankNode:
+        return ("B", term.value, None)
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def encode_result(res: Any, limit: int | None = None) -> tuple:
+    """A pyoxigraph result as plain tuples, for a worker process to send (``decode_result`` makes
+    the QueryResult): each distinct term once as (kind, value, language or datatype), rows as
+    indexes into them (-1: unbound). No rdflib term is made in the worker, none pickled."""
+    if isinstance(res, ox.QueryBoolean):
+        return ("ask", bool(res))
+    index: dict[Any, int] = {}
+    terms: list[tuple[str, str, str | None]] = []
+
+    def ref(term: Any) -> int:
+        if term is None:
+            return -1
+        i = index.get(term)
+        if i is None:
+            i = index[term] = len(terms)
+            terms.append(_parts(term))
+        return i
+
+    if isinstance(res, ox.QuerySolutions):
+        names = [v.value for v in res.variables]
+        return ("select", names, terms, [tuple(map(ref, sol)) for sol in islice(res, limit)])
+    rows = [(ref(t.subject), ref(t.predicate), ref(t.object)) for t in islice(res, limit)]
+    return ("graph", ["subject", "predicate", "object"], terms, rows)
+
+
+def decode_result(payload: tuple) -> QueryResult:
+    """The QueryResult of an ``encode_result`` payload (each distinct term made once)."""
+    if payload[0] == "ask":
+        return QueryResult("ask", boolean=payload[1])
+    kind, names, terms, rows = payload
+    nodes: list[Node | None] = [_node(*parts) for parts in terms]
+    nodes.append(None)  # index -1: unbound
+    get = nodes.__getitem__
+    return QueryResult(kind, names, [tuple(map(get, row)) for row in rows])
 
 
 def to_ox(term: Node) -> Any:
@@ -122,6 +186,11 @@ class Backend(ABC):
 
         ``limit`` stops reading solutions after that many. User queries reach this only through
         ``runner.run_query``, which guards and times them."""
+
+    def execute_encoded(self, text: str, *, limit: int | None = None) -> QueryResult | tuple:
+        """``execute`` for a worker process to send back: a QueryResult, or an ``encode_result``
+        payload (cheaper to send than rdflib terms; ``decode_result`` makes the QueryResult)."""
+        return self.execute(text, limit=limit)
 
     @abstractmethod
     def run_update(self, text: str) -> None:

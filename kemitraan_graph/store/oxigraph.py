@@ -23,7 +23,7 @@ from ..errors import LoadError, QueryError, StoreError
 from ..namespaces import DERIVED_GRAPH, PREFIXES
 from ..results import QueryResult
 from ..sparql_text import describe_syntax_error
-from .base import Backend, _clean_message, from_ox, syntax_position, to_ox
+from .base import Backend, _clean_message, encode_result, from_ox, syntax_position, to_ox
 
 
 class OxigraphBackend(Backend):
@@ -135,9 +135,15 @@ class OxigraphBackend(Backend):
         return names | {str(DERIVED_GRAPH)} if self._derived else names
 
     def execute(self, text: str, *, limit: int | None = None) -> QueryResult:
+        return self._evaluate(text, lambda res: QueryResult.from_oxigraph(res, from_ox, limit))
+
+    def execute_encoded(self, text: str, *, limit: int | None = None) -> tuple:
+        return self._evaluate(text, lambda res: encode_result(res, limit))
+
+    def _evaluate(self, text: str, read):
         try:
             res = self.ox.query(text, prefixes=self.prefixes)  # the default graph is the union (a set)
-            return QueryResult.from_oxigraph(res, from_ox, limit)
+            return read(res)  # (evaluation goes on as the solutions are read)
         except SyntaxError as exc:
             line, col = syntax_position(exc)
             message = describe_syntax_error(_clean_message(exc), text, line, col, self.prefixes)
