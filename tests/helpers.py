@@ -39,6 +39,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_process(proc, wait: float = 15) -> None:
+    """Terminate a server process; kill it if it does not stop within ``wait`` seconds."""
+    import subprocess
+
+    proc.terminate()
+    try:
+        proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
 @contextmanager
 def kemitraan_server(data: list[Path], *options: str, cwd: Path = ROOT) -> Iterator[str]:
     """``kemitraan -q --no-bundled --data D... serve OPTIONS`` as a subprocess on a free loopback port,
@@ -75,9 +87,4 @@ def kemitraan_server(data: list[Path], *options: str, cwd: Path = ROOT) -> Itera
                 time.sleep(0.05)
             yield base
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+            stop_process(proc)

@@ -31,6 +31,7 @@ from kemitraan_graph.querylib import discover
 from kemitraan_graph.store.remote import MANIFEST_GRAPH, UNION_GRAPH, parse_sparql_json
 
 from .expected.regenerate import answer_lines
+from .helpers import stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -83,15 +84,6 @@ def _wait_for(url: str, proc: subprocess.Popen, seconds: float) -> None:
     raise RuntimeError(f"no answer from {url} within {seconds} s")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-
-
 def _oxigraph(tmp: Path) -> Iterator[dict[str, str]]:
     exe = Path(sys.executable).parent / "oxigraph"
     exe_path = str(exe) if exe.exists() else shutil.which("oxigraph")
@@ -106,7 +98,7 @@ def _oxigraph(tmp: Path) -> Iterator[dict[str, str]]:
         # Graph Store Protocol for the push
         yield {"endpoint": f"{base}/query", "update_endpoint": f"{base}/update", "graph_store": f"{base}/store"}
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 _VIRTUOSO_INI = """[Database]
@@ -151,7 +143,7 @@ def _virtuoso(tmp: Path) -> Iterator[dict[str, str]]:
         # no graph store URL: the push goes through SPARQL Update
         yield {"endpoint": f"{base}/sparql"}
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 SERVERS = {"oxigraph": _oxigraph, "virtuoso": _virtuoso}
