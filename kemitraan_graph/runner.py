@@ -125,8 +125,7 @@ def run_update(backend: Backend, text: str, *, allow_network: bool = False, time
                 if g in COMPUTED_GRAPHS:
                     raise QueryRefused(f"<{g}> is computed by the engine: an update cannot write to it",
                                        source=source)
-            added, removed = backend.apply_changes(delete, insert, default_graph=UPDATES_GRAPH,
-                                                   keep=[str(DERIVED_GRAPH)] if reason else [])
+            added, removed = backend.apply_changes(delete, insert, default_graph=UPDATES_GRAPH)
             if op.name == "Drop" and type(op.graphiri).__name__ == "URIRef":  # not DEFAULT / NAMED / ALL
                 backend.drop_graph(str(op.graphiri))  # empty now: the name goes too
             report.added += added

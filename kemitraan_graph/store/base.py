@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -33,20 +33,24 @@ def _iri(value: str) -> URIRef:
 _DATATYPES: dict[str, URIRef] = {}
 
 
+def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
+    if language:
+        return Literal(value, lang=language)
+    if datatype == _XSD_STRING:  # RDF 1.1 simple literal: rdflib spells it without a datatype
+        return Literal(value)
+    iri = _DATATYPES.get(datatype)
+    if iri is None:
+        iri = _DATATYPES.setdefault(datatype, _iri(datatype))
+    return Literal(value, datatype=iri)
+
+
 def from_ox(term: Any) -> Node | None:
     kind = type(term)
     if kind is ox.NamedNode:
         return _iri(term.value)
     if kind is ox.Literal:
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:  # RDF 1.1 simple literal: rdflib spells it without a datatype
-            return Literal(term.value)
-        iri = _DATATYPES.get(datatype)
-        if iri is None:
-            iri = _DATATYPES.setdefault(datatype, _iri(datatype))
-        return Literal(term.value, datatype=iri)
+        language = term.language
+        return _literal(term.value, language, None if language else term.datatype.value)
     if term is None:
         return None
     if kind is ox.BlankNode:
@@ -61,14 +65,9 @@ def _node(kind: str, value: str, extra: str | None) -> Node:
     if kind == "I":
         return _iri(value)
     if kind == "L":
-        return Literal(value, lang=extra)
+        return _literal(value, extra, None)
     if kind == "T":
-        if extra == _XSD_STRING:
-            return Literal(value)
-        iri = _DATATYPES.get(extra)
-        if iri is None:
-            iri = _DATATYPES.setdefault(extra, _iri(extra))
-        return Literal(value, datatype=iri)
+        return _literal(value, None, extra)
     return BNode(value)
 
 
@@ -237,13 +236,13 @@ class Backend(ABC):
     #: whether ``apply_changes`` is implemented (the server's SPARQL Update needs it)
     accepts_updates: bool = False
 
-    def apply_changes(self, delete: Iterable[Quad], insert: Iterable[Quad], *, default_graph: str,
-                      keep: Collection[str] = ()) -> tuple[int, int]:
+    def apply_changes(self, delete: Iterable[Quad], insert: Iterable[Quad], *,
+                      default_graph: str) -> tuple[int, int]:
         """Apply the quads of a SPARQL Update, keeping the union (the default graph) a set of the named
         graphs: ``(s, p, o, None)`` is the default graph. Deleting from it deletes from every named
-        graph but those in ``keep`` (recomputed by the caller); inserting into it inserts into
-        ``default_graph``; a named graph's change reaches the union. Returns (added, removed) triples
-        of the union."""
+        graph; inserting into it inserts into ``default_graph``; a named graph's change reaches the
+        union. Returns (added, removed) triples of the union (the caller derives the entailments
+        again)."""
         from ..errors import StoreError
 
         raise StoreError(f"the {self.name} backend does not take updates")

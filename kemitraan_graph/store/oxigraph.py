@@ -111,7 +111,7 @@ class OxigraphBackend(Backend):
         if self.persistent:
             (Path(self.path) / DERIVED_MARKER).unlink(missing_ok=True)  # first: a crash re-derives
         node = ox.NamedNode(str(DERIVED_GRAPH))
-        if self.ox.contains_named_graph(node):  # a store built before 0.5 kept a derived graph
+        if self.ox.contains_named_graph(node):  # a store built by an earlier version kept one
             self.ox.remove_graph(node)
             self._union_only = True
         if self._union_only:
@@ -176,13 +176,12 @@ class OxigraphBackend(Backend):
 
     accepts_updates = True
 
-    def apply_changes(self, delete, insert, *, default_graph: str, keep=()) -> tuple[int, int]:
+    def apply_changes(self, delete, insert, *, default_graph: str) -> tuple[int, int]:
         """See ``Backend.apply_changes``. A file's graph that changes loses its recorded hash, so the
         next load of a persistent store parses that file again (the files stay the source of truth)."""
         self.generation += 1
         self._writable()
         store, union = self.ox, ox.DefaultGraph()
-        keep = set(keep)
         touched: set[str] = set()
         added = removed = 0
 
@@ -195,8 +194,6 @@ class OxigraphBackend(Backend):
                 for q in list(store.quads_for_pattern(ts, tp, to, None)):
                     if isinstance(q.graph_name, ox.DefaultGraph):
                         removed += 1
-                    elif q.graph_name.value in keep:
-                        continue
                     else:
                         touched.add(q.graph_name.value)
                     store.remove(q)
