@@ -202,6 +202,11 @@ class Backend(ABC):
     def quads(self, graph: str) -> Iterable[Any]:
         """The triples of one named graph as pyoxigraph Quads (fast path for export)."""
 
+    def union_triples(self) -> Iterable[Any]:
+        """The union (the default graph every query reads) as pyoxigraph Triples."""
+        rows = self.execute("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").rows
+        return (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in rows)
+
     @abstractmethod
     def __len__(self) -> int: ...
 

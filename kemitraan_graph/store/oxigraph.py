@@ -174,6 +174,10 @@ class OxigraphBackend(Backend):
                     for row in self.ox.query(f"SELECT ?s ?p ?o WHERE {_UNION_ONLY}"))
         return self.ox.quads_for_pattern(None, None, None, node)
 
+    def union_triples(self):
+        """Straight from the store, no rdflib terms made (a push of 994k file triples: 95 -> 80 s)."""
+        return (q.triple for q in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
     accepts_updates = True
 
     def apply_changes(self, delete, insert, *, default_graph: str) -> tuple[int, int]:

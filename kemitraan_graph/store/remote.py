@@ -418,12 +418,11 @@ class RemoteBackend(Backend):
         """Replace ``UNION_GRAPH`` on the server with the default graph of ``source`` (a set), and
         each named graph of ``source`` with its triples; drop the graphs of an earlier push that
         ``source`` no longer holds; then record the graphs in the manifest graph."""
-        union = [ox.Triple(to_ox(s), to_ox(p), to_ox(o))
-                 for s, p, o in source.execute("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").rows]
         # the derived graph is not a graph of its own (the union's triples that no file states):
         # remotely too, GRAPH ?g names the files, and the entailments are in the union
         reserved = {self.graph, self.manifest, str(DERIVED_GRAPH)}
         named = sorted(g for g in source.graph_names() if g not in reserved)
+        union = list(source.union_triples())
         graphs = [(self.graph, union)] + [
             (g, [ox.Triple(q.subject, q.predicate, q.object) for q in source.quads(g)]) for g in named]
         # graphs of an earlier push that are gone (a derived graph that an earlier version pushed too)
