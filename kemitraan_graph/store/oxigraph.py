@@ -47,8 +47,9 @@ class OxigraphBackend(Backend):
         self._dataset: Dataset | None = None
         #: the entailments in the default graph are complete (kept beside a persistent store's data)
         self._derived = self.persistent and (Path(path) / DERIVED_MARKER).is_file()
-        #: the union may hold triples that no named graph states (a derivation, maybe cut short)
-        self._union_only = self.persistent
+        #: the union may hold triples that no named graph states (a derivation, maybe cut short;
+        #: not in a new store)
+        self._union_only = self.persistent and is_store_folder(Path(path))
         if self.persistent and not read_only and not is_store_folder(Path(path)):
             from ..atomic import write_text
 
