@@ -19,11 +19,12 @@ from kemitraan_graph.cli import cli
 from kemitraan_graph.errors import QueryError, StoreError
 from kemitraan_graph.results import QueryResult
 from kemitraan_graph.store import open_backend
+from kemitraan_graph.store.base import index_triples
 from kemitraan_graph.store.remote import (
     UNION_GRAPH,
     RemoteBackend,
+    _batches,
     _requests,
-    _update_batches,
     dataset_words,
     parse_sparql_json,
     query_form,
@@ -77,12 +78,54 @@ def test_update_batches_keep_blank_nodes_together(monkeypatch):
     chain = [ox.Triple(n[0], p, b[0]), ox.Triple(b[0], p, b[1]), ox.Triple(b[1], p, n[1]), ox.Triple(b[1], p, n[2])]
     single = [ox.Triple(b[2], p, n[3]), ox.Triple(b[3], p, n[4])]
     plain = [ox.Triple(n[i], p, n[i + 1]) for i in range(3)]
-    batches = _update_batches(chain + single + plain)
+    batches = list(_batches(index_triples(chain + single + plain), remote.UPDATE_BATCH, remote.BLANK_BATCH))
     assert sum(len(x) for x, _ in batches) == len(chain + single + plain)
     chain_batches = [i for i, (x, _) in enumerate(batches) for t in chain if t in x]
     assert len(set(chain_batches)) == 1  # the connected blank nodes travel together
     assert [blank for _, blank in batches] == [True, True, False, False]
     assert all(len(x) <= 2 for x, blank in batches if not blank)
+    assert sorted(map(str, chain)) in [sorted(map(str, x)) for x, _ in batches]  # a group of 4 goes alone
+
+
+_NODES = st.sampled_from([ox.NamedNode(f"urn:n{i}") for i in range(4)] + [ox.BlankNode(f"b{i}") for i in range(6)])
+
+
+@given(st.lists(st.tuples(_NODES, st.sampled_from(["urn:p", "urn:q"]), _NODES), max_size=40),
+       st.integers(1, 5), st.integers(1, 5))
+def test_batches_send_each_triple_once_and_each_blank_node_in_one_batch(triples, named_size, blank_size):
+    """Streamed batches (lookups in an index, as push reads a store): every triple exactly once; a
+    blank node in one batch only; batches within their sizes, unless one connected group is larger."""
+    graph = {ox.Triple(s, ox.NamedNode(p), o) for s, p, o in triples}
+    batches = list(_batches(index_triples(graph), named_size, blank_size))
+    sent = [t for batch, _ in batches for t in batch]
+    assert len(sent) == len(set(sent)) and set(sent) == graph
+    where: dict = {}
+    for i, (batch, blanks) in enumerate(batches):
+        nodes = {n for t in batch for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)}
+        assert bool(nodes) == blanks and batch
+        for n in nodes:
+            assert where.setdefault(n, i) == i
+        if not blanks:
+            assert len(batch) <= named_size
+    # a blank batch over its size is one connected group (it could not be split)
+    for batch, blanks in batches:
+        if blanks and len(batch) > blank_size:
+            assert _connected_groups(batch) == 1
+
+
+def _connected_groups(triples) -> int:
+    parent: dict = {}
+
+    def find(x):
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for t in triples:
+        ends = [n for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+        if len(ends) == 2:
+            parent[find(ends[0])] = find(ends[1])
+    return len({find(n) for t in triples for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)})
 
 
 def test_requests_pack_many_graphs(monkeypatch):
@@ -98,7 +141,7 @@ def test_requests_pack_many_graphs(monkeypatch):
         blank = ox.BlankNode(f"b{g}")
         graphs.append((f"urn:graph{g}", plain + [ox.Triple(ox.NamedNode(f"urn:g{g}"), p, blank),
                                                  ox.Triple(blank, p, ox.Literal("x"))]))
-    requests = _requests(graphs)
+    requests = list(_requests((g, index_triples(ts)) for g, ts in graphs))
     sent = [(g, t) for request, _ in requests for g, batch in request for t in batch]
     assert sorted(sent, key=str) == sorted(((g, t) for g, ts in graphs for t in ts), key=str)  # each once
     for request, blanks in requests:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -118,6 +118,18 @@ def decode_result(payload: tuple) -> QueryResult:
     return QueryResult(kind, names, [tuple(map(get, row)) for row in rows])
 
 
+#: ``match(subject, object)`` -> the Triples of one graph with that subject and/or object (None: any)
+Matcher = Callable[[Any, Any], Iterable[Any]]
+
+
+def index_triples(triples: Iterable[Any]) -> Matcher:
+    """Triples in an in-memory Oxigraph index, looked up by subject and object."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    default = ox.DefaultGraph()
+    return lambda s, o: (q.triple for q in store.quads_for_pattern(s, None, o, default))
+
+
 def to_ox(term: Node) -> Any:
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -202,10 +214,15 @@ class Backend(ABC):
     def quads(self, graph: str) -> Iterable[Any]:
         """The triples of one named graph as pyoxigraph Quads (fast path for export)."""
 
-    def union_triples(self) -> Iterable[Any]:
-        """The union (the default graph every query reads) as pyoxigraph Triples."""
-        rows = self.execute("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").rows
-        return (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in rows)
+    def triples_matching(self, graph: str | None) -> Matcher:
+        """Lookups in one named graph (``None``: the union every query reads), for a push that
+        streams: ``match(subject, object)`` gives its pyoxigraph Triples with that subject and/or
+        object (``None``: any). Here the graph is copied into an index first; a store that has
+        indexes of its own looks them up."""
+        if graph is None:
+            rows = self.execute("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").rows
+            return index_triples(ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in rows)
+        return index_triples(q.triple for q in self.quads(graph))
 
     @abstractmethod
     def __len__(self) -> int: ...

@@ -175,9 +175,13 @@ class OxigraphBackend(Backend):
                     for row in self.ox.query(f"SELECT ?s ?p ?o WHERE {_UNION_ONLY}"))
         return self.ox.quads_for_pattern(None, None, None, node)
 
-    def union_triples(self):
-        """Straight from the store, no rdflib terms made (a push of 994k file triples: 95 -> 80 s)."""
-        return (q.triple for q in self.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    def triples_matching(self, graph: str | None):
+        """Looked up in the store's own indexes: nothing is copied (a push of 994k file triples
+        held 2.2 GB when every graph was a list first)."""
+        if graph == str(DERIVED_GRAPH):
+            return super().triples_matching(graph)
+        node = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+        return lambda s, o: (q.triple for q in self.ox.quads_for_pattern(s, None, o, node))
 
     accepts_updates = True
 

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ from ..errors import QueryError, StoreError
 from ..namespaces import DCTERMS, DERIVED_GRAPH, GRAPH, PREFIXES
 from ..results import QueryResult
 from ..sparql_text import tokens
-from .base import Backend, from_ox, to_ox
+from .base import Backend, Matcher, from_ox, index_triples, to_ox
 
 #: the one graph ``push`` writes and every query reads as its default graph
 UNION_GRAPH = str(GRAPH) + "union"
@@ -129,76 +130,71 @@ def parse_sparql_json(data: bytes) -> QueryResult:
     return QueryResult("select", names, rows)
 
 
-def _update_batches(triples: list[Any], named_size: int | None = None,
-                    blank_size: int | None = None) -> list[tuple[list[Any], bool]]:
-    """Triples in batches for SPARQL Update (or the Graph Store): ``(batch, has blank nodes)``,
-    at most ``named_size`` (default ``UPDATE_BATCH``) or ``blank_size`` (``BLANK_BATCH``) triples.
+def _batches(match: Matcher, named_size: int, blank_size: int) -> Iterator[tuple[list[Any], bool]]:
+    """One graph's triples in batches for SPARQL Update or the Graph Store: ``(batch, has blank
+    nodes)``, at most ``blank_size`` triples with blank nodes, then ``named_size`` without.
 
-    A blank node is one node only within one request, so the triples that share blank nodes
-    (a connected group) always travel in the same batch.
+    A blank node is one node only within one request, so the triples that share blank nodes (a
+    connected group, found through ``match`` lookups) always travel in the same batch. Streamed:
+    only the current batch and the blank nodes already sent are held.
     """
-    named_size = named_size or UPDATE_BATCH
-    blank_size = blank_size or BLANK_BATCH
-    parent: dict[Any, Any] = {}
-
-    def find(x: Any) -> Any:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while x != root:  # path compression
-            parent[x], x = root, parent[x]
-        return root
-
-    named, blank = [], []
-    for t in triples:
-        nodes = [n for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
-        if not nodes:
-            named.append(t)
-            continue
-        blank.append(t)
-        if len(nodes) == 2:
-            a, b = find(nodes[0]), find(nodes[1])
-            if a != b:
-                parent[a] = b
-    groups: dict[Any, list[Any]] = {}
-    for t in blank:
-        node = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
-        groups.setdefault(find(node), []).append(t)
-    out: list[tuple[list[Any], bool]] = []
+    seen: set[Any] = set()
     batch: list[Any] = []
-    for group in groups.values():
-        if batch and len(batch) + len(group) > blank_size:
-            out.append((batch, True))
-            batch = []
-        batch += group
+    for t in match(None, None):
+        for start in (t.subject, t.object):
+            if type(start) is not ox.BlankNode or start in seen:
+                continue
+            seen.add(start)
+            group, frontier = [], [start]
+            while frontier:  # each triple once: by its blank subject, else by its blank object
+                node = frontier.pop()
+                for u in match(node, None):
+                    group.append(u)
+                    if type(u.object) is ox.BlankNode and u.object not in seen:
+                        seen.add(u.object)
+                        frontier.append(u.object)
+                for u in match(None, node):
+                    if type(u.subject) is not ox.BlankNode:
+                        group.append(u)
+                    elif u.subject not in seen:
+                        seen.add(u.subject)
+                        frontier.append(u.subject)
+            if batch and len(batch) + len(group) > blank_size:
+                yield batch, True
+                batch = []
+            batch += group
     if batch:
-        out.append((batch, True))
-    out += [(named[i:i + named_size], False) for i in range(0, len(named), named_size)]
-    return out
+        yield batch, True
+    batch = []
+    for t in match(None, None):
+        if type(t.subject) is not ox.BlankNode and type(t.object) is not ox.BlankNode:
+            batch.append(t)
+            if len(batch) == named_size:
+                yield batch, False
+                batch = []
+    if batch:
+        yield batch, False
 
 
-def _requests(graphs: list[tuple[str, list[Any]]]) -> list[tuple[list[tuple[str, list[Any]]], bool]]:
+def _requests(graphs: Iterable[tuple[str, Matcher]]) -> Iterator[tuple[list[tuple[str, list[Any]]], bool]]:
     """The triples of many graphs as SPARQL Update requests: ``([(graph, batch), ...], blank nodes)``.
 
-    Each graph is cut by ``_update_batches``; batches of several graphs then share one request up
-    to the same sizes (``UPDATE_BATCH`` triples, or ``BLANK_BATCH`` with blank nodes), so a push of
-    many small files takes few requests."""
-    out: list[tuple[list[tuple[str, list[Any]]], bool]] = []
-    for blanks, limit in ((True, BLANK_BATCH), (False, UPDATE_BATCH)):
-        request: list[tuple[str, list[Any]]] = []
-        size = 0
-        for graph, triples in graphs:
-            for batch, with_blanks in _update_batches(triples):
-                if with_blanks != blanks:
-                    continue
-                if request and size + len(batch) > limit:
-                    out.append((request, blanks))
-                    request, size = [], 0
-                request.append((graph, batch))
-                size += len(batch)
-        if request:
-            out.append((request, blanks))
-    return out
+    Each graph is cut by ``_batches``; batches of several graphs then share one request up to the
+    same sizes (``UPDATE_BATCH`` triples, or ``BLANK_BATCH`` with blank nodes), so a push of many
+    small files takes few requests."""
+    limits = {True: BLANK_BATCH, False: UPDATE_BATCH}
+    pending: dict[bool, tuple[list[tuple[str, list[Any]]], int]] = {True: ([], 0), False: ([], 0)}
+    for graph, match in graphs:
+        for batch, blanks in _batches(match, UPDATE_BATCH, BLANK_BATCH):
+            request, size = pending[blanks]
+            if request and size + len(batch) > limits[blanks]:
+                yield request, blanks
+                request, size = [], 0
+            request.append((graph, batch))
+            pending[blanks] = (request, size + len(batch))
+    for blanks in (True, False):
+        if pending[blanks][0]:
+            yield pending[blanks][0], blanks
 
 
 def _relabel(triples: list[Any], suffix: str) -> list[Any]:
@@ -422,19 +418,22 @@ class RemoteBackend(Backend):
         # remotely too, GRAPH ?g names the files, and the entailments are in the union
         reserved = {self.graph, self.manifest, str(DERIVED_GRAPH)}
         named = sorted(g for g in source.graph_names() if g not in reserved)
-        union = list(source.union_triples())
-        graphs = [(self.graph, union)] + [
-            (g, [ox.Triple(q.subject, q.predicate, q.object) for q in source.quads(g)]) for g in named]
+        # each graph is read through lookups as it is sent, never held whole (at 994k file triples a
+        # push held every graph as a list first: 2.2 GB)
+        graphs = [(self.graph, source.triples_matching(None))] + [(g, source.triples_matching(g)) for g in named]
         # graphs of an earlier push that are gone (a derived graph that an earlier version pushed too)
         stale = sorted(self._manifest(query=False) - set(named) - {self.graph, self.manifest})
-        manifest = [ox.Triple(ox.NamedNode(self.graph), ox.NamedNode(_HAS_PART), ox.NamedNode(g)) for g in named]
+        manifest = index_triples(ox.Triple(ox.NamedNode(self.graph), ox.NamedNode(_HAS_PART), ox.NamedNode(g))
+                                 for g in named)
         if self.graph_store:
-            for graph, triples in [*graphs, (self.manifest, manifest)]:
-                batches = [batch for batch, _ in _update_batches(triples, STORE_BATCH, STORE_BATCH)] or [[]]
-                for i, batch in enumerate(batches):  # PUT replaces the graph, POST adds the rest to it
-                    body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
-                    self._request("POST" if i else "PUT", self.graph_store, query=False, params={"graph": graph},
-                                  content=body, headers={"Content-Type": "application/n-triples"})
+            for graph, match in [*graphs, (self.manifest, manifest)]:
+                verb = "PUT"  # PUT replaces the graph (an empty one too), POST adds the rest to it
+                for batch, _ in chain(_batches(match, STORE_BATCH, STORE_BATCH), [([], False)]):
+                    if batch or verb == "PUT":
+                        body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
+                        self._request(verb, self.graph_store, query=False, params={"graph": graph},
+                                      content=body, headers={"Content-Type": "application/n-triples"})
+                    verb = "POST"
             for graph in stale:
                 self._request("DELETE", self.graph_store, query=False, params={"graph": graph},
                               allow={404})
@@ -459,7 +458,7 @@ class RemoteBackend(Backend):
             method = "update"
         self._graphs = None
         self._named = None
-        return PushReport(self.graph, len(union), method, target, len(named))
+        return PushReport(self.graph, len(source), method, target, len(named))
 
     def _update(self, url: str, text: str) -> None:
         self._request("POST", url, query=False, data={"update": text})
