@@ -22,14 +22,20 @@ REASONERS = ("rdfs", "owlrl")
 @dataclass(frozen=True)
 class Rule:
     """An entailment as a SPARQL update that adds what ``where`` entails to the union (and, with
-    ``named``, to the derived graph). ``split`` is a SELECT of one variable of ``where``: the rule
-    then runs once per value (a VALUES clause), so that the engine never holds every new triple of
-    a large rule at once (at 30k cases, rdf:type up the class tree adds a million triples; in one
-    update its peak memory was 190 MB above the store's)."""
+    ``named``, to the derived graph). With ``split`` (a variable of ``where``, and ``values``: the
+    pattern that finds its values), the rule runs once per value (a VALUES clause), so that the
+    engine never holds every new triple of a large rule at once (at 30k cases, rdf:type up the
+    class tree adds a million triples; in one update its peak memory was 190 MB above the store's)."""
 
     template: str
     where: str
     split: str | None = None
+    values: str = ""
+
+    @property
+    def split_query(self) -> str:
+        """The SELECT of the values ``split`` takes."""
+        return f"SELECT DISTINCT {self.split} {{ {self.values} }}"
 
     def update(self, values: str = "", *, named: bool = True) -> str:
         derived = f"GRAPH <{DERIVED_GRAPH}> {{ {self.template} }} " if named else ""
@@ -40,14 +46,12 @@ class Rule:
 _CHAIN = Rule("?case kmt:hasPartner ?party", "?case kmt:hasParticipation ?p . ?p org:member ?party")
 _SUBPROPERTY = Rule("?s ?super ?o", "?sub rdfs:subPropertyOf+ ?super . FILTER(isIRI(?super) && ?sub != ?super) "
                     "?s ?sub ?o",
-                    "SELECT DISTINCT ?sub { ?sub rdfs:subPropertyOf+ ?super . FILTER(isIRI(?sub) && isIRI(?super) "
-                    "&& ?sub != ?super) }")
+                    "?sub", "?sub rdfs:subPropertyOf+ ?super . FILTER(isIRI(?sub) && isIRI(?super) && ?sub != ?super)")
 _INVERSE = Rule("?o ?q ?s", "{ ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } "
                 "FILTER(isIRI(?p) && isIRI(?q)) ?s ?p ?o . FILTER(!isLiteral(?o))",
-                "SELECT DISTINCT ?p { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } "
-                "FILTER(isIRI(?p) && isIRI(?q)) }")
+                "?p", "{ ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } FILTER(isIRI(?p) && isIRI(?q))")
 _TYPES = Rule("?x a ?super", "?x a ?c . ?c rdfs:subClassOf+ ?super . FILTER(isIRI(?super) && ?c != ?super)",
-              "SELECT DISTINCT ?c { ?c rdfs:subClassOf+ ?super . FILTER(isIRI(?c) && isIRI(?super) && ?c != ?super) }")
+              "?c", "?c rdfs:subClassOf+ ?super . FILTER(isIRI(?c) && isIRI(?super) && ?c != ?super)")
 
 #: the entailments every query sees (unless ``asserted``): the ontology's property chain
 #: (``kmt:hasPartner``), sub-properties, inverse properties (twice round, since a sub-property's
@@ -65,9 +69,8 @@ def derivation_updates(select: Callable[[str], Iterable[str]], *, named: bool = 
         if rule.split is None:
             yield rule.update(named=named)
             continue
-        var = rule.split.split()[2]  # "SELECT DISTINCT ?var { ... }"
-        for iri in sorted(select(rule.split)):
-            yield rule.update(f"VALUES {var} {{ <{iri}> }}", named=named)
+        for iri in sorted(select(rule.split_query)):
+            yield rule.update(f"VALUES {rule.split} {{ <{iri}> }}", named=named)
 
 
 def derive(backend: Backend) -> None:
