@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from .errors import LoadError
 from .limits import check_file
+from .namespaces import GRAPH
 from .resources import IMPORTS_DIR, SHAPES_NAME, data_dir, ontology_dir
 from .store import Backend
 from .store.oxigraph import STORE_MARKER
@@ -156,6 +157,7 @@ def load_files(backend: Backend, files: Sequence[Path], *, progress: Progress | 
             else:
                 fmt = FORMATS[path.suffix.lower()]
                 check_file(path)  # bounds (entities, nesting) before a parser sees the file
+                check_graph_names(path, fmt)
                 if g in present:
                     stage = g + STAGING_SUFFIX
                     backend.drop_graph(stage)
@@ -221,6 +223,23 @@ def _add_local_imports(backend: Backend, queue: list[Path], wanted: dict[str, Pa
             queue.append(path)
             added = True
     return added
+
+
+def check_graph_names(path: Path, fmt: ox.RdfFormat) -> None:
+    """A dataset file (TriG, N-Quads, JSON-LD) may name graphs of its own, but none under the
+    engine's namespace (the derived graph, the union of a push...): those it computes or drops."""
+    if not fmt.supports_datasets:
+        return
+    try:
+        for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+            graph = quad.graph_name
+            if isinstance(graph, ox.NamedNode) and graph.value.startswith(str(GRAPH)):
+                raise LoadError(str(path), None, None,
+                                f"it names the graph <{graph.value}>, and graphs under <{GRAPH}> are kept "
+                                "for kemitraan's own (the derived triples, the union of a push); "
+                                "give the graph another name")
+    except (SyntaxError, OSError, ValueError):
+        return  # the load itself reports it, with its position
 
 
 def check_imports(backend: Backend) -> list[str]:

@@ -61,6 +61,30 @@ def test_error_leaves_store_as_it_was(backend):
     assert graph_iri(FORMATS / "one.nt") not in be.graph_names()
 
 
+@pytest.mark.parametrize("suffix, text", [
+    (".trig", "<https://w3id.org/kemitraan/graph/derived> { <http://e/a> <http://e/b> <http://e/c> . }\n"),
+    (".nq", "<http://e/a> <http://e/b> <http://e/c> <https://w3id.org/kemitraan/graph/union> .\n"),
+    (".jsonld", '{"@id": "https://w3id.org/kemitraan/graph/inferred", '
+                '"@graph": [{"@id": "http://e/a", "http://e/b": {"@id": "http://e/c"}}]}'),
+])
+def test_a_dataset_file_may_not_name_a_graph_of_the_engine(tmp_path, suffix, text):
+    """The engine's graphs (derived, inferred, a push's union) are computed or dropped by it: a file
+    that names one is refused, naming the file and the graph, and the store is left as it was
+    (before, its triples vanished without a word when the entailments were derived)."""
+    bad = tmp_path / f"graphs{suffix}"
+    bad.write_text(text, encoding="utf-8")
+    be = open_backend("oxigraph")
+    load_files(be, [SMALL])
+    before = len(be), be.graph_names()
+    with pytest.raises(LoadError, match=r"names the graph <https://w3id.org/kemitraan/graph/") as info:
+        load_files(be, [SMALL, bad])
+    assert info.value.path == str(bad) and str(info.value).startswith(str(bad))
+    assert (len(be), be.graph_names()) == before
+    (tmp_path / f"fine{suffix}").write_text(text.replace("kemitraan/graph/", "example/graph/"), encoding="utf-8")
+    with KnowledgeGraph.load([tmp_path / f"fine{suffix}"], bundled=False) as kg:
+        assert kg.query("ASK { <http://e/a> <http://e/b> <http://e/c> }").boolean
+
+
 def test_missing_path_and_unknown_extension(tmp_path):
     with pytest.raises(LoadError, match="no such file"):
         rdf_files([tmp_path / "nope.ttl"])

@@ -70,7 +70,7 @@ class OxigraphBackend(Backend):
         self.generation += 1
         self._writable()
         node = ox.NamedNode(graph)
-        datasets = fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)  # may name graphs of their own
+        datasets = fmt.supports_datasets  # TriG, N-Quads, JSON-LD: may name graphs of their own
         before = set(self.ox.named_graphs()) if datasets else set()
         try:
             self.ox.load(path=str(path), format=fmt, base_iri=base_iri, to_graph=node)
