@@ -154,6 +154,39 @@ def test_a_persistent_store_remembers_whether_it_holds_the_entailments(tmp_path)
         assert scalar(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?c kmt:hasPartner ?a }") > 2  # the chain
 
 
+def test_a_store_built_with_a_derived_named_graph_is_migrated_when_it_derives_again(tmp_path):
+    """Stores built before the entailments moved into the union only kept them in a named graph too:
+    such a store answers as it is while its files are unchanged, and loses that graph (the union
+    rebuilt from the files) the next time it derives."""
+    import pyoxigraph as ox
+
+    from kemitraan_graph.namespaces import DERIVED_GRAPH
+    from kemitraan_graph.store.oxigraph import DERIVED_MARKER
+
+    from .helpers import SMALL
+
+    data = tmp_path / "cases.ttl"
+    data.write_text(SMALL.read_text(encoding="utf-8"), encoding="utf-8")
+    store = tmp_path / "store"
+    with KnowledgeGraph.load([data], bundled=False, store=store) as kg:
+        be = kg.backend
+        be._writable()
+        old = ox.NamedNode(str(DERIVED_GRAPH))
+        be.ox.extend([ox.Quad(q.subject, q.predicate, q.object, old) for q in be.quads(str(DERIVED_GRAPH))]
+                     + [ox.Quad(ox.NamedNode("http://e/stale"), ox.NamedNode("http://e/p"), ox.Literal("x"), old),
+                        ox.Quad(ox.NamedNode("http://e/stale"), ox.NamedNode("http://e/p"), ox.Literal("x"))])
+        size = len(kg)
+    (store / DERIVED_MARKER).unlink()
+    with KnowledgeGraph.load([data], bundled=False, store=store) as kg:  # unchanged: used as it is
+        assert kg.load_report.loaded == [] and scalar(kg, PARTNERSHIPS) == 2 and len(kg) == size
+    data.write_text(data.read_text(encoding="utf-8") + "\n<http://e/new> <http://e/p> 1 .\n", encoding="utf-8")
+    with KnowledgeGraph.load([data], bundled=False, store=store) as kg:  # changed: derived again
+        assert scalar(kg, PARTNERSHIPS) == 2 and len(kg) == size  # the stale triple went, the new one came
+        assert not kg.backend.ox.contains_named_graph(ox.NamedNode(str(DERIVED_GRAPH)))
+        assert not kg.query("ASK { <http://e/stale> ?p ?o }").boolean
+    assert (store / DERIVED_MARKER).is_file()
+
+
 def test_export_inferred_changes_no_later_answer(tmp_path):
     from .helpers import SMALL
 
