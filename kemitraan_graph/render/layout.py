@@ -46,13 +46,11 @@ def layout(graph: nx.Graph, *, seed: int = 0) -> dict[Any, tuple[float, float]]:
         (sorted(index[n] for n in c) for c in nx.connected_components(u)), key=lambda c: (-len(c), c[0])
     )
     placed: list[tuple[list[int], list[tuple[float, float]]]] = []
-    src_l, dst_l = [], []
-    for a, b in u.edges():
-        if a != b:
-            src_l.append(index[a])
-            dst_l.append(index[b])
-    src = np.array(src_l, dtype=np.int64)
-    dst = np.array(dst_l, dtype=np.int64)
+    # edges in a fixed order: the undirected view of a directed graph lists them in hash order,
+    # and the float sums of the layout then differed by a pixel from one run to the next
+    pairs = sorted({(min(index[a], index[b]), max(index[a], index[b])) for a, b in u.edges() if a != b})
+    src = np.array([a for a, _b in pairs], dtype=np.int64)
+    dst = np.array([b for _a, b in pairs], dtype=np.int64)
     comp_of = np.empty(len(nodes), dtype=np.int64)
     for ci, comp in enumerate(comps):
         comp_of[comp] = ci
