@@ -22,20 +22,20 @@ REASONERS = ("rdfs", "owlrl")
 @dataclass(frozen=True)
 class Rule:
     """An entailment as a SPARQL update that adds what ``where`` entails to the union (and, with
-    ``named``, to the derived graph). With ``split`` (a variable of ``where``, and ``values``: the
-    pattern that finds its values), the rule runs once per value (a VALUES clause), so that the
+    ``named``, to the derived graph). With ``split`` (a variable of ``where``, and ``split_where``:
+    the pattern that finds its values), the rule runs once per value (a VALUES clause), so that the
     engine never holds every new triple of a large rule at once (at 30k cases, rdf:type up the
     class tree adds a million triples; in one update its peak memory was 190 MB above the store's)."""
 
     template: str
     where: str
     split: str | None = None
-    values: str = ""
+    split_where: str = ""
 
     @property
     def split_query(self) -> str:
         """The SELECT of the values ``split`` takes."""
-        return f"SELECT DISTINCT {self.split} {{ {self.values} }}"
+        return f"SELECT DISTINCT {self.split} {{ {self.split_where} }}"
 
     def update(self, values: str = "", *, named: bool = True) -> str:
         derived = f"GRAPH <{DERIVED_GRAPH}> {{ {self.template} }} " if named else ""
